@@ -1,0 +1,104 @@
+// Scenario types: `ScenarioInput` is what a file or link holds (CONTRACT.md, version
+// 1: durations may be strings with units); `Scenario` is the validated, defaulted
+// form the engine runs (every duration in integer nanoseconds).
+
+import type { EvtchnAbi, GuestType } from '../xen/api';
+
+export type KernelEra = '4.0' | '2.6.23';
+export const KERNEL_ERAS: KernelEra[] = ['4.0', '2.6.23'];
+
+export type IpiVectorName = 'RESCHEDULE' | 'CALL_FUNCTION' | 'CALL_FUNCTION_SINGLE' | 'IRQ_WORK' | 'NMI';
+export const IPI_VECTORS: IpiVectorName[] = ['RESCHEDULE', 'CALL_FUNCTION', 'CALL_FUNCTION_SINGLE', 'IRQ_WORK', 'NMI'];
+
+/** A target set: explicit CPU list or one of the Linux send helpers. */
+export type CpuTarget = number[] | 'all' | 'allbutself' | 'self';
+
+export type Step =
+  | { at: number; do: 'cpu_down' | 'cpu_up'; cpu: number }
+  | { at: number; do: 'vcpu_set'; count: number }
+  | { at: number; do: 'ipi'; from: number; to: CpuTarget; vector: IpiVectorName | number }
+  | { at: number; do: 'call_function'; from: number; to: CpuTarget; wait: boolean }
+  | { at: number; do: 'preempt'; vcpu: number; for: number }
+  | { at: number; do: 'irq'; cpu: number; enable: boolean }
+  | { at: number; do: 'mask' | 'unmask'; port?: number; name?: string }
+  | { at: number; do: 'hypercall'; vcpu: number; op: string; args: Record<string, unknown> }
+  | { at: number; do: 'exit_mm'; cpu: number; lazy_on: number[]; skip_drop_mm_ref: boolean }
+  | { at: number; do: 'spin_lock'; holder: number; waiters: number[]; hold: number }
+  | { at: number; do: 'stop_other_cpus'; from: number };
+
+export type StepKind = Step['do'];
+export const STEP_KINDS: StepKind[] = [
+  'cpu_down',
+  'cpu_up',
+  'vcpu_set',
+  'ipi',
+  'call_function',
+  'preempt',
+  'irq',
+  'mask',
+  'unmask',
+  'hypercall',
+  'exit_mm',
+  'spin_lock',
+  'stop_other_cpus',
+];
+
+export interface Scenario {
+  version: 1;
+  title: string;
+  /** Optional speaker notes per step index or free text (presenter mode). */
+  notes?: string[];
+  seed: number;
+  kernel: KernelEra;
+  host: {
+    pcpus: number;
+    sched: { tslice_ms: number; ratelimit_us: number };
+  };
+  guest: {
+    type: GuestType;
+    dom0: boolean;
+    vcpus: number;
+    /** Xen syntax; only used when dom0 is true. */
+    dom0_max_vcpus: string | null;
+    madt_cpus: number;
+    cmdline: string;
+    hotplug: boolean;
+    nr_cpus: number;
+    evtchn: EvtchnAbi;
+    bits: 64 | 32;
+    vcpu_info_placement: boolean;
+  };
+  steps: Step[];
+  /** Stop time in ns, or null: run until nothing is left to do. */
+  until: number | null;
+}
+
+/** The parsed Linux command line (only the options the playground models). */
+export interface Cmdline {
+  maxcpus: number | null;
+  nosmp: boolean;
+  noapic: boolean;
+  nopvspin: boolean;
+  nr_cpus: number | null;
+}
+
+/** A validation failure: the JSON path of the field and the rule it broke. */
+export interface ScenarioError {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; error: ScenarioError };
+
+/** Resource limits enforced by validation (a link from a stranger must not hang the page). */
+export const LIMITS = {
+  maxVcpus: 512,
+  maxPcpus: 512,
+  maxSteps: 10_000,
+  maxTitle: 200,
+  maxUntilNs: 600_000_000_000, // 10 minutes of virtual time
+  maxTraceEvents: 5_000_000,
+  maxInputBytes: 1_000_000,
+  maxNotes: 1_000,
+  maxNoteLength: 2_000,
+} as const;
