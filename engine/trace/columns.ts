@@ -87,6 +87,27 @@ export class TraceColumns {
     return i;
   }
 
+  /**
+   * Rewrites one field of event `i` in place. Only for the event just emitted by the
+   * current simulation callback (a hypercall's result), before any chunk is cut.
+   */
+  setField(i: number, name: string, value: unknown): void {
+    const kind = KIND_NAMES[this.k[i]];
+    let ii = i * INT_COLS;
+    let si = i * STR_COLS;
+    for (const d of FIELDS[kind]) {
+      if (d.name === name) {
+        if (d.type === 'i') this.ints[ii] = value === undefined ? INT_NONE : (value as number);
+        else if (value === undefined) this.strs[si] = -1;
+        else this.strs[si] = this.intern(d.type === 's' ? (value as string) : canonicalJson(value));
+        return;
+      }
+      if (d.type === 'i') ii++;
+      else si++;
+    }
+    throw new Error(`trace: kind ${kind} has no field ${name}`);
+  }
+
   kindAt(i: number): Kind {
     return KIND_NAMES[this.k[i]];
   }

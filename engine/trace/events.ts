@@ -8,8 +8,12 @@
 
 export const SCHEMA = {
   // --- Xen: hypercalls, scheduling, vCPU flags ---------------------------------
-  /** A hypercall issued by a vCPU, with the integer result the guest sees. */
-  hc: ['vcpu:i', 'op:s', 'args:j', 'ret:i', 'errno:s?'],
+  /**
+   * A hypercall issued by a vCPU, with the integer result the guest sees (`errno` names
+   * a negative result) and `out`, the out-parameters Xen wrote (e.g. `{port}` for a
+   * bind). Emitted at issue time, before the events it causes.
+   */
+  hc: ['vcpu:i', 'op:s', 'args:j', 'ret:i', 'errno:s?', 'out:j?'],
   /** Runstate change of a guest vCPU (running/runnable/blocked/offline) and its pCPU (-1 if not running). */
   runstate: ['vcpu:i', 'state:s', 'pcpu:i'],
   /** What a pCPU runs now: a guest vCPU, another domain's vCPU (`other`), or nothing (`idle`). */

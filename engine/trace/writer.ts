@@ -12,9 +12,16 @@ export class TraceWriter {
 
   constructor(private sim: Sim) {}
 
-  emit<K extends Kind>(kind: K, fields: FieldsOf<K>): void {
-    this.cols.push(this.sim.now, kind, fields);
+  /** Appends an event at the current virtual time; returns its index. */
+  emit<K extends Kind>(kind: K, fields: FieldsOf<K>): number {
+    const i = this.cols.push(this.sim.now, kind, fields);
     if (this.cols.length >= this.limit) this.sim.stop();
+    return i;
+  }
+
+  /** Fills in a field of an event emitted earlier in the same callback (see TraceColumns.setField). */
+  patch(i: number, name: string, value: unknown): void {
+    this.cols.setField(i, name, value);
   }
 
   get length(): number {
