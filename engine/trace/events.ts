@@ -38,6 +38,8 @@ export const SCHEMA = {
   coalesce: ['port:i'],
   /** MASK bit of a port changed. */
   mask: ['port:i', 'v:i'],
+  /** Every MASK bit was set (v=1) at once: Linux masks all channels at init (fact 5.1.8). */
+  mask_all: ['v:i'],
   /** Selector bit `word` of a vCPU's evtchn_pending_sel changed (2-level ABI). */
   sel: ['vcpu:i', 'word:i', 'v:i'],
   /** evtchn_upcall_pending of a vCPU changed. */

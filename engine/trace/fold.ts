@@ -98,7 +98,7 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
         vcpu: e.vcpu,
         virq: e.virq,
         pending: false,
-        masked: false,
+        masked: s.maskBits[e.port] ?? s.maskDefault,
         linked: false,
         prio: 7,
         irq: -1,
@@ -137,10 +137,16 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
       break;
     }
     case 'mask': {
+      s.maskBits[e.port] = e.v === 1;
       const p = s.ports[e.port];
       if (p) p.masked = e.v === 1;
       break;
     }
+    case 'mask_all':
+      s.maskDefault = e.v === 1;
+      s.maskBits = {};
+      for (const k in s.ports) s.ports[k].masked = e.v === 1;
+      break;
     case 'sel':
       setBit(vcpu(s, e.vcpu).pendingSel, e.word, e.v === 1);
       break;

@@ -121,6 +121,9 @@ export interface VisualState {
   pcpus: PcpuState[];
   /** Allocated ports by number. */
   ports: Record<number, PortState>;
+  /** MASK bits are guest memory and outlive ports: explicit bits, and the default after mask_all. */
+  maskBits: Record<number, boolean>;
+  maskDefault: boolean;
   irqs: Record<number, IrqState>;
   nrCpuIds: number;
   pinned: Record<number, boolean>;
@@ -144,6 +147,8 @@ export function emptyState(): VisualState {
     vcpus: [],
     pcpus: [],
     ports: {},
+    maskBits: {},
+    maskDefault: false,
     irqs: {},
     nrCpuIds: 0,
     pinned: {},
@@ -201,6 +206,7 @@ export function cloneState(s: VisualState): VisualState {
     })),
     pcpus: s.pcpus.map((p) => ({ ...p })),
     ports,
+    maskBits: { ...s.maskBits },
     irqs,
     pinned: { ...s.pinned },
     arrows: s.arrows.map((a) => ({ ...a })),

@@ -38,6 +38,9 @@ export const HYPERCALLS = [
   'HYPERVISOR_update_va_mapping',
   'HYPERVISOR_xen_version',
 ] as const;
+
+/** HVM VM exits Xen also accepts through `hypercall` and lists in the log (hypercalls/hvm.ts); not scenario hypercalls. */
+export const VM_EXITS = ['VMEXIT_APIC_ICR', 'VMEXIT_HLT'] as const;
 export type HypercallOp = (typeof HYPERCALLS)[number];
 
 export type HypercallArgs = Record<string, unknown>;
