@@ -43,6 +43,49 @@ export const STEP_KINDS: StepKind[] = [
   'stop_other_cpus',
 ];
 
+/** A duration as written in a scenario: integer nanoseconds or a string such as "250us", "40ms", "1.5s". */
+export type DurationInput = number | string;
+
+type OptionalInInput = 'lazy_on' | 'skip_drop_mm_ref' | 'args';
+type StepInputOf<S> = S extends Step
+  ? { at?: DurationInput } & {
+      [K in Exclude<keyof S, 'at' | OptionalInInput>]: K extends 'for' | 'hold' ? DurationInput : S[K];
+    } & { [K in Extract<keyof S, OptionalInInput>]?: S[K] }
+  : never;
+/** A step as written in a scenario (`at` defaults to 0; durations may carry units). */
+export type StepInput = StepInputOf<Step>;
+
+/**
+ * A scenario as a file or link holds it (CONTRACT.md, version 1). Every field but
+ * `version` is optional; `validateScenario` checks it and fills in the defaults.
+ */
+export interface ScenarioInput {
+  version: 1;
+  title?: string;
+  notes?: string[];
+  seed?: number;
+  kernel?: KernelEra;
+  host?: {
+    pcpus?: number;
+    sched?: { tslice_ms?: number; ratelimit_us?: number };
+  };
+  guest?: {
+    type?: GuestType;
+    dom0?: boolean;
+    vcpus?: number;
+    dom0_max_vcpus?: string | null;
+    madt_cpus?: number;
+    cmdline?: string;
+    hotplug?: boolean;
+    nr_cpus?: number;
+    evtchn?: EvtchnAbi;
+    bits?: 64 | 32;
+    vcpu_info_placement?: boolean;
+  };
+  steps?: StepInput[];
+  until?: DurationInput | null;
+}
+
 export interface Scenario {
   version: 1;
   title: string;
@@ -57,6 +100,10 @@ export interface Scenario {
   guest: {
     type: GuestType;
     dom0: boolean;
+    /**
+     * vCPUs Xen creates for the domain. domU: `guest.vcpus` as given. dom0: resolved from
+     * `dom0_max_vcpus` and `host.pcpus` by Xen's rule (xen-facts 6.5; see validate.ts).
+     */
     vcpus: number;
     /** Xen syntax; only used when dom0 is true. */
     dom0_max_vcpus: string | null;
@@ -73,13 +120,24 @@ export interface Scenario {
   until: number | null;
 }
 
-/** The parsed Linux command line (only the options the playground models). */
+/** The parsed Linux command line (only the options the playground models; see cmdline.ts). */
 export interface Cmdline {
+  /** The last `maxcpus=N` given, or null. */
   maxcpus: number | null;
+  /** `nosmp` was given. */
   nosmp: boolean;
+  /** `noapic` was given. */
   noapic: boolean;
+  /** `nopvspin` (or Linux 4.0's `xen_nopvspin`) was given. */
   nopvspin: boolean;
+  /** The effective `nr_cpus=`: the smallest positive value given (Linux's nrcpus() only lowers nr_cpu_ids), or null. */
   nr_cpus: number | null;
+  /** Linux's setup_max_cpus after every option in order (nosmp → 0, maxcpus=N → N); null: untouched (NR_CPUS). */
+  setup_max_cpus: number | null;
+  /** Linux's skip_ioapic_setup: set by noapic, nosmp or any maxcpus=0 (disable_ioapic_support). */
+  skip_ioapic_setup: boolean;
+  /** Arguments the playground does not model, as written (Linux hands them on to init). */
+  ignored: string[];
 }
 
 /** A validation failure: the JSON path of the field and the rule it broke. */
