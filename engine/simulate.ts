@@ -37,42 +37,90 @@ export function simulate(input: unknown, opts: SimulateOptions = {}): RunResult 
   return runScenario(v.scenario, opts);
 }
 
-/** Builds Xen and the guest for a validated scenario and runs it. */
-export function runScenario(s: Scenario, opts: SimulateOptions = {}): RunResult {
-  const sim = new Sim(s.seed);
-  const trace = new TraceWriter(sim);
-  trace.limit = Math.min(opts.maxEvents ?? LIMITS.maxTraceEvents, LIMITS.maxTraceEvents);
-  const xen = new Xen(sim, trace, {
-    pcpus: s.host.pcpus,
-    tslice_ms: s.host.sched.tslice_ms,
-    ratelimit_us: s.host.sched.ratelimit_us,
-  });
-  const cmdline = parseCmdline(s.guest.cmdline);
-  if (isScenarioError(cmdline)) return { summary: invalidSummary(cmdline), cols: trace.cols };
-  const maxVcpus = s.guest.vcpus;
-  const kernel = new Kernel(sim, xen, trace, kernelConfig(s, cmdline), maxVcpus);
-  xen.createGuest(
-    {
-      type: s.guest.type,
-      dom0: s.guest.dom0,
-      maxVcpus,
-      abi: s.guest.evtchn,
-      bits: s.guest.bits,
-      vcpuInfoPlacement: s.guest.vcpu_info_placement,
-    },
-    kernel.hooks(),
-  );
-  kernel.exec[0].idle = makeTask('swapper/0', 0, xenStartKernel(kernel.ctx[0]), true);
-  scheduleSteps(kernel, xen, s.steps);
+/**
+ * One run of a validated scenario, advanced in slices so a caller (the worker) can
+ * stream the trace while it grows: `advance(budget)` runs at most `budget` more
+ * simulation callbacks and says whether the run is over; `finish()` gives the summary.
+ */
+export class Run {
+  readonly sim: Sim;
+  readonly trace: TraceWriter;
+  readonly xen: Xen;
+  readonly kernel: Kernel | null = null;
+  private readonly stopAt: number;
+  private ended: RunEnd | null = null;
+  private invalid: RunResult | null = null;
 
-  const lastStep = s.steps.length ? s.steps[s.steps.length - 1].at : 0;
-  const stopAt = s.until ?? lastStep + SETTLE_CAP_NS;
-  const ended = sim.run(stopAt);
-  let end: RunEnd;
-  if (xen.shutdownReason) end = 'shutdown';
-  else if (trace.length >= trace.limit) end = 'limit';
-  else if (ended === 'idle') end = 'idle';
-  else end = s.until !== null ? 'until' : 'cap';
-  const time = s.until !== null && ended !== 'stopped' ? s.until : sim.now;
-  return { summary: summarize(trace.cols, time, end, { brief: opts.brief }), cols: trace.cols };
+  constructor(
+    readonly scenario: Scenario,
+    private readonly opts: SimulateOptions = {},
+  ) {
+    const s = scenario;
+    this.sim = new Sim(s.seed);
+    this.trace = new TraceWriter(this.sim);
+    this.trace.limit = Math.min(opts.maxEvents ?? LIMITS.maxTraceEvents, LIMITS.maxTraceEvents);
+    this.xen = new Xen(this.sim, this.trace, {
+      pcpus: s.host.pcpus,
+      tslice_ms: s.host.sched.tslice_ms,
+      ratelimit_us: s.host.sched.ratelimit_us,
+    });
+    const lastStep = s.steps.length ? s.steps[s.steps.length - 1].at : 0;
+    this.stopAt = s.until ?? lastStep + SETTLE_CAP_NS;
+    const cmdline = parseCmdline(s.guest.cmdline);
+    if (isScenarioError(cmdline)) {
+      this.invalid = { summary: invalidSummary(cmdline), cols: this.trace.cols };
+      return;
+    }
+    const kernel = new Kernel(this.sim, this.xen, this.trace, kernelConfig(s, cmdline), s.guest.vcpus);
+    this.kernel = kernel;
+    this.xen.createGuest(
+      {
+        type: s.guest.type,
+        dom0: s.guest.dom0,
+        maxVcpus: s.guest.vcpus,
+        abi: s.guest.evtchn,
+        bits: s.guest.bits,
+        vcpuInfoPlacement: s.guest.vcpu_info_placement,
+      },
+      kernel.hooks(),
+    );
+    kernel.exec[0].idle = makeTask('swapper/0', 0, xenStartKernel(kernel.ctx[0]), true);
+    scheduleSteps(kernel, this.xen, s.steps);
+  }
+
+  get cols(): TraceColumns {
+    return this.trace.cols;
+  }
+
+  get done(): boolean {
+    return this.invalid !== null || this.ended !== null;
+  }
+
+  /** Runs up to `budget` more simulation callbacks; true when the run is over. */
+  advance(budget = Infinity): boolean {
+    if (this.done) return true;
+    const r = this.sim.run(this.stopAt, this.sim.processed + budget);
+    if (r === 'limit') return false;
+    if (this.xen.shutdownReason) this.ended = 'shutdown';
+    else if (this.trace.length >= this.trace.limit) this.ended = 'limit';
+    else if (r === 'idle') this.ended = 'idle';
+    else this.ended = this.scenario.until !== null ? 'until' : 'cap';
+    return true;
+  }
+
+  /** The summary (runs to the end first if needed). */
+  finish(): RunResult {
+    if (this.invalid) return this.invalid;
+    while (!this.advance()) {
+      /* run to the end */
+    }
+    const until = this.scenario.until;
+    const time = until !== null && this.ended === 'until' ? until : this.sim.now;
+    return { summary: summarize(this.trace.cols, time, this.ended!, { brief: this.opts.brief }), cols: this.trace.cols };
+  }
+}
+
+/** Builds Xen and the guest for a validated scenario and runs it to the end. */
+export function runScenario(s: Scenario, opts: SimulateOptions = {}): RunResult {
+  return new Run(s, opts).finish();
 }

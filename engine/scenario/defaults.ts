@@ -90,6 +90,7 @@ export function durationToInput(ns: number): DurationInput {
 export function toInput(s: Scenario): ScenarioInput {
   const out: ScenarioInput = { version: 1 };
   if (s.title !== DEFAULTS.title) out.title = s.title;
+  if (s.goal) out.goal = s.goal;
   if (s.notes && s.notes.length > 0) out.notes = [...s.notes];
   if (s.seed !== DEFAULTS.seed) out.seed = s.seed;
   if (s.kernel !== DEFAULTS.kernel) out.kernel = s.kernel;

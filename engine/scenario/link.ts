@@ -16,7 +16,9 @@
 // Envelope keys other than "s" and "v" are ignored (room for later additions within v1).
 // View state is advisory: invalid view entries are dropped, never an error.
 
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
+
+const { compressToEncodedURIComponent } = LZString;
 import { LIMITS, type ScenarioError } from './types';
 import { utf8Length } from './validate';
 

@@ -62,6 +62,8 @@ export type StepInput = StepInputOf<Step>;
 export interface ScenarioInput {
   version: 1;
   title?: string;
+  /** One line: what this scenario teaches (shown with presets). */
+  goal?: string;
   notes?: string[];
   seed?: number;
   kernel?: KernelEra;
@@ -89,6 +91,8 @@ export interface ScenarioInput {
 export interface Scenario {
   version: 1;
   title: string;
+  /** One line: what this scenario teaches. */
+  goal?: string;
   /** Optional speaker notes per step index or free text (presenter mode). */
   notes?: string[];
   seed: number;
@@ -154,6 +158,7 @@ export const LIMITS = {
   maxPcpus: 512,
   maxSteps: 10_000,
   maxTitle: 200,
+  maxGoal: 300,
   maxUntilNs: 600_000_000_000, // 10 minutes of virtual time
   maxTraceEvents: 5_000_000,
   maxInputBytes: 1_000_000,

@@ -83,7 +83,7 @@ import {
 // ---------------------------------------------------------------------------------
 // Field tables (also used by the UI for help and by tests)
 
-export const TOP_FIELDS = ['version', 'title', 'notes', 'seed', 'kernel', 'host', 'guest', 'steps', 'until'] as const;
+export const TOP_FIELDS = ['version', 'title', 'goal', 'notes', 'seed', 'kernel', 'host', 'guest', 'steps', 'until'] as const;
 export const HOST_FIELDS = ['pcpus', 'sched'] as const;
 export const SCHED_FIELDS = ['tslice_ms', 'ratelimit_us'] as const;
 export const GUEST_FIELDS = [
@@ -532,6 +532,8 @@ function checkScenario(input: unknown): Scenario {
 
   const titleV = get(input, 'title');
   const title = titleV === undefined ? DEFAULTS.title : text(titleV, 'title', LIMITS.maxTitle, false);
+  const goalV = get(input, 'goal');
+  const goal = goalV === undefined ? '' : text(goalV, 'goal', LIMITS.maxGoal, false);
 
   let notes: string[] | undefined;
   const notesV = get(input, 'notes');
@@ -666,6 +668,7 @@ function checkScenario(input: unknown): Scenario {
   const out: Scenario = {
     version: 1,
     title,
+    ...(goal ? { goal } : {}),
     ...(notes ? { notes } : {}),
     seed,
     kernel,
