@@ -48,3 +48,24 @@ export interface StageProps {
   /** A click in the diagram moves the playhead there. */
   onSeekTime(t: number): void;
 }
+
+/**
+ * Accessible names the stage must expose (e2e tests and screen readers use them):
+ * - each vCPU card: role "group", name `vCPU <n>` (e.g. "vCPU 2"); inside it a button
+ *   named `CPU <n> actions` that opens a menu (role "menu") whose items (role
+ *   "menuitem") are named exactly: `Take CPU <n> offline`, `Bring CPU <n> online`,
+ *   `Preempt vCPU <n> for 5 ms`, `Disable interrupts on CPU <n>`, `Enable interrupts
+ *   on CPU <n>`, `Send a reschedule IPI to CPU <n>`, `Send a call-function IPI to CPU <n>`
+ *   (items that make no sense in the current state are disabled, not hidden);
+ *   the card's text states its Linux state, Xen state and runstate in words.
+ * - the pCPU row: role "list" named `Physical CPUs`, items named `pCPU <k>: vCPU <n>`
+ *   / `pCPU <k>: another domain` / `pCPU <k>: idle`.
+ * - event channels: role "table" (or grid) named `Event channels`; each bound port is a
+ *   cell named like `port 19 resched2: pending, masked` (states listed only when set).
+ * - IPI arrows: role "img" named like `RESCHEDULE IPI from CPU 0 to CPU 1: handled`
+ *   (or `: in flight`, `: coalesced`, `: dropped`).
+ * - the legend: role "region" named `Legend`.
+ * - the time-space diagram: role "img" named `Time-space diagram` with a text
+ *   alternative (e.g. a visually hidden summary of what the visible window shows).
+ */
+export const ACCESSIBLE_NAMES_DOC = 'see comment above';
