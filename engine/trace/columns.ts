@@ -9,6 +9,57 @@ import { canonicalJson } from './canonical';
 /** Stored in an int slot for an absent optional int field. */
 export const INT_NONE = -2147483648;
 
+/** Per-kind encoding plan, computed once: which fields go to int slots and which to string slots. */
+interface Layout {
+  id: number;
+  ints: string[];
+  strs: string[];
+  /** For each string slot: true when it holds JSON (canonicalised) rather than a plain string. */
+  json: boolean[];
+}
+
+const LAYOUTS = new Map<string, Layout>(
+  KIND_NAMES.map((k) => {
+    const f = FIELDS[k];
+    const strs = f.filter((d) => d.type !== 'i');
+    return [k, { id: KIND_ID[k], ints: f.filter((d) => d.type === 'i').map((d) => d.name), strs: strs.map((d) => d.name), json: strs.map((d) => d.type === 'j') }];
+  }),
+);
+
+/**
+ * canonicalJson with a fast path for the flat objects hypercall arguments almost
+ * always are (few keys, scalar values) — same output, no recursion or array churn.
+ */
+function jsonText(v: unknown): string {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length <= 4) {
+      let flat = true;
+      for (const k of keys) {
+        const x = o[k];
+        const t = typeof x;
+        if (!(t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(x as number)) || x === undefined)) {
+          flat = false;
+          break;
+        }
+      }
+      if (flat) {
+        keys.sort();
+        let s = '{';
+        for (const k of keys) {
+          const x = o[k];
+          if (x === undefined) continue;
+          if (s.length > 1) s += ',';
+          s += JSON.stringify(k) + ':' + (typeof x === 'string' ? JSON.stringify(x) : String(x));
+        }
+        return s + '}';
+      }
+    }
+  }
+  return canonicalJson(v);
+}
+
 /** A contiguous slice of a trace in transferable form (see `TraceColumns.chunk`). */
 export interface TraceChunk {
   /** Index of the first event of this chunk in the whole trace. */
@@ -34,7 +85,7 @@ export class TraceColumns {
   private stringIds = new Map<string, number>();
   private jsonCache: unknown[] = [];
 
-  constructor(capacity = 4096) {
+  constructor(capacity = 1 << 14) {
     this.cap = capacity;
     this.t = new Float64Array(capacity);
     this.k = new Uint8Array(capacity);
@@ -55,34 +106,39 @@ export class TraceColumns {
   private grow(min: number): void {
     let cap = this.cap;
     while (cap < min) cap *= 2;
+    const n = this.length;
     const t = new Float64Array(cap);
-    t.set(this.t.subarray(0, this.length));
+    t.set(this.t.subarray(0, n));
     const k = new Uint8Array(cap);
-    k.set(this.k.subarray(0, this.length));
+    k.set(this.k.subarray(0, n));
     const ints = new Int32Array(cap * INT_COLS);
-    ints.set(this.ints.subarray(0, this.length * INT_COLS));
+    ints.set(this.ints.subarray(0, n * INT_COLS));
     const strs = new Int32Array(cap * STR_COLS);
-    strs.set(this.strs.subarray(0, this.length * STR_COLS));
-    Object.assign(this, { t, k, ints, strs, cap });
+    strs.set(this.strs.subarray(0, n * STR_COLS));
+    this.t = t;
+    this.k = k;
+    this.ints = ints;
+    this.strs = strs;
+    this.cap = cap;
   }
 
   push<K extends Kind>(time: number, kind: K, fields: FieldsOf<K>): number {
     if (this.length >= this.cap) this.grow(this.length + 1);
     const i = this.length++;
+    const L = LAYOUTS.get(kind)!;
     this.t[i] = time;
-    this.k[i] = KIND_ID[kind];
+    this.k[i] = L.id;
     const f = fields as Record<string, unknown>;
-    let ii = i * INT_COLS;
-    let si = i * STR_COLS;
-    for (const d of FIELDS[kind]) {
-      const v = f[d.name];
-      if (d.type === 'i') {
-        this.ints[ii++] = v === undefined ? INT_NONE : (v as number);
-      } else if (v === undefined) {
-        this.strs[si++] = -1;
-      } else {
-        this.strs[si++] = this.intern(d.type === 's' ? (v as string) : canonicalJson(v));
-      }
+    const ints = this.ints;
+    const ii = i * INT_COLS;
+    for (let j = 0; j < L.ints.length; j++) {
+      const v = f[L.ints[j]];
+      ints[ii + j] = v === undefined ? INT_NONE : (v as number);
+    }
+    const si = i * STR_COLS;
+    for (let j = 0; j < L.strs.length; j++) {
+      const v = f[L.strs[j]];
+      this.strs[si + j] = v === undefined ? -1 : this.intern(L.json[j] ? jsonText(v) : (v as string));
     }
     return i;
   }

@@ -146,8 +146,8 @@ export function runBareQueue(events: number, depth: number, seed = 1): number {
   return performance.now() - t0;
 }
 
-export const engineEvents: Benchmark = {
-  name: 'engine.events_per_s',
+export const xenWorkload: Benchmark = {
+  name: 'xen.workload_events_per_s',
   description: 'Sim callbacks/s on an 8-vCPU IPI workload with Xen scheduling and tracing, vs a bare EventQueue loop',
   run(): Measurement[] {
     const N = 1_000_000;
@@ -168,7 +168,7 @@ export const engineEvents: Benchmark = {
     const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
     return [
       {
-        name: 'engine.events_per_s',
+        name: 'xen.workload_events_per_s',
         value,
         unit: 'events/s',
         baseline: bare,
@@ -185,7 +185,7 @@ export const engineEvents: Benchmark = {
         },
       },
       {
-        name: 'engine.events_per_s.vs_bulk_queue',
+        name: 'xen.workload_events_per_s.vs_bulk_queue',
         value,
         unit: 'events/s',
         baseline: bulk,
@@ -193,7 +193,7 @@ export const engineEvents: Benchmark = {
         detail: { baseline: `push ${w.events} then pop ${w.events}`, bulk_ms: Math.round(bulkMs) },
       },
       {
-        name: 'engine.events_per_s.untraced',
+        name: 'xen.workload_events_per_s.untraced',
         value: untraced,
         unit: 'events/s',
         baseline: bare,

@@ -2,10 +2,12 @@
 // Human output by default; with --json one JSON object per line:
 // {"name","value","unit"} plus "baseline" and "ratio" where a baseline ran beside it.
 
-import { engineEvents } from './engine-events';
+import { xenWorkload } from './engine-events';
+import { eventCore } from './event-core';
+import { engineRuns } from './engine-runs';
 import type { Benchmark, Measurement } from './types';
 
-export const BENCHMARKS: Benchmark[] = [engineEvents];
+export const BENCHMARKS: Benchmark[] = [eventCore, xenWorkload, engineRuns];
 
 function main(argv: string[]): void {
   const json = argv.includes('--json');
