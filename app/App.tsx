@@ -1,93 +1,119 @@
-// The first slice of the UI: runs the default scenario in the engine worker on load
-// and shows what came back. The real stage (vCPU cards, event channels, time-space
-// diagram) replaces this; the worker client in app/engine/client.ts stays.
+// The playground's shell: header, banners, actions, the stage with the time-space
+// diagram and the transport, and the side panel. The store (store/) owns the scenario,
+// the run, the playhead and the view; drivers.ts runs the engine worker, the folding
+// and the frame loop around it.
 
-import { useEffect, useState } from 'react';
-import { createEngineClient, type EngineClient, type Summary } from './engine/client';
-
-/** The scenario the page runs on load: everything defaulted (CONTRACT.md). */
-export const DEFAULT_SCENARIO = { version: 1 } as const;
-
-type RunState =
-  | { phase: 'running' }
-  | { phase: 'done'; summary: Summary; events: number }
-  | { phase: 'crashed'; message: string };
+import { useEffect, useState, type ReactNode } from 'react';
+import { createEngineClient, type EngineClient } from './engine/client';
+import { StoreProvider, usePlayground } from './store/context';
+import { createPlaygroundStore, reducedMotionOf, type PlaygroundStore } from './store/store';
+import { startDrivers } from './store/drivers';
+import { cssVars } from './theme/palette';
+import { Header } from './shell/Header';
+import { Banners } from './shell/Banners';
+import { ActionsBar } from './shell/ActionsBar';
+import { StageArea, TimeSpaceArea } from './shell/StageArea';
+import { Transport } from './shell/Transport';
+import { SidePanel } from './shell/SidePanel';
+import { HelpDialog } from './shell/HelpDialog';
+import { handleKey } from './shell/keys';
+import { initialLoad } from './shell/initial';
+import { PRESETS } from '../engine/scenario/presets';
 
 export interface AppProps {
   /** Makes the engine client; tests pass their own. */
   createClient?: () => EngineClient;
+  /** The URL hash to open (default: the page's). */
+  hash?: string;
 }
 
-export function App({ createClient = createEngineClient }: AppProps) {
-  const [state, setState] = useState<RunState>({ phase: 'running' });
-  // The first factory is kept, so an inline arrow from a parent does not restart the worker.
+function safeStorage(): Storage | null {
+  try {
+    return typeof localStorage !== 'undefined' ? localStorage : null;
+  } catch {
+    return null;
+  }
+}
+
+export function makeStore(hash: string): PlaygroundStore {
+  const init = initialLoad(hash);
+  const store = createPlaygroundStore(init.fallback.input, { storage: safeStorage() });
+  store.setState((s) => ({ scenario: { ...s.scenario, presetId: init.fallback.presetId } }));
+  if (init.error) store.setState((s) => ({ scenario: { ...s.scenario, error: init.error, rejected: null } }));
+  if (init.link) {
+    // A link that holds a preset as it is shows as that preset.
+    const same = PRESETS.find((p) => JSON.stringify(p.input) === JSON.stringify(init.link!.input));
+    store.getState().loadScenario(init.link.input, { presetId: same?.id ?? null, keepTime: init.link.time });
+  }
+  return store;
+}
+
+export function App({ createClient = createEngineClient, hash }: AppProps) {
+  const [store] = useState(() => makeStore(hash ?? (typeof location !== 'undefined' ? location.hash : '')));
   const [makeClient] = useState(() => createClient);
 
   useEffect(() => {
-    // StrictMode runs effects twice in development: each run gets its own worker,
-    // and the cleanup terminates it.
-    const client = makeClient();
-    let live = true;
-    client.run(DEFAULT_SCENARIO).then(
-      ({ summary, cols }) => live && setState({ phase: 'done', summary, events: cols.length }),
-      (e: unknown) => live && setState({ phase: 'crashed', message: e instanceof Error ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-      client.dispose();
+    // StrictMode runs effects twice in development: each run gets its own worker, and
+    // the cleanup terminates it.
+    store.getState().attach(makeClient);
+    const stop = startDrivers(store);
+    const onKey = (e: KeyboardEvent) => {
+      if (handleKey(e, store.getState())) e.preventDefault();
     };
-  }, [makeClient]);
+    // A button clicked with the mouse gives focus back to the page, so that Space and the
+    // arrows (and a presenter's clicker) drive playback next, not the button again.
+    const onClick = (e: MouseEvent) => {
+      const b = e.target instanceof Element ? e.target.closest('button') : null;
+      if (b && e.detail > 0 && b.closest('.app-header, .actions-bar, .transport') && !b.closest('[role="tablist"]')) b.blur();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('click', onClick);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('click', onClick);
+      stop();
+      store.getState().detach();
+    };
+  }, [store, makeClient]);
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '60rem', margin: '2rem auto', padding: '0 1rem' }}>
-      <h1>Xen SMP Playground</h1>
-      <p>How a paravirtualised Linux guest brings up and signals its virtual CPUs on Xen.</p>
-      <section aria-labelledby="run-heading">
-        <h2 id="run-heading">Default scenario</h2>
-        <RunView state={state} />
-      </section>
-    </main>
+    <StoreProvider store={store}>
+      <ThemeRoot />
+      <div className="app">
+        <Header />
+        <Banners />
+        <Main>
+          <div className="stage-column">
+            <ActionsBar />
+            <StageArea />
+            <TimeSpaceArea />
+            <Transport />
+          </div>
+          <SidePanel />
+        </Main>
+      </div>
+      <HelpDialog />
+    </StoreProvider>
   );
 }
 
-function RunView({ state }: { state: RunState }) {
-  if (state.phase === 'running') {
-    return <p role="status">Running the default scenario in the engine worker…</p>;
-  }
-  if (state.phase === 'crashed') {
-    return (
-      <>
-        <p role="status">The engine failed.</p>
-        <p role="alert">Engine error: {state.message}</p>
-      </>
-    );
-  }
-  const { summary, events } = state;
-  if (!summary.ok) {
-    return (
-      <>
-        <p role="status">The default scenario was rejected.</p>
-        <p role="alert">
-          Invalid scenario{summary.error ? `: ${summary.error.path}: ${summary.error.message}` : ''}
-        </p>
-      </>
-    );
-  }
-  return (
-    <>
-      <p role="status">Ran the default scenario: {events.toLocaleString('en')} trace events.</p>
-      {summary.panic ? <p role="alert">Guest panic: {summary.panic}</p> : null}
-      <p>Online CPUs: {summary.cpus.online.join(', ') || 'none'}</p>
-      <ul aria-label="vCPUs">
-        {summary.vcpus.map((v) => (
-          <li key={v.id}>
-            vCPU {v.id}: {v.linux} ({v.runstate})
-          </li>
-        ))}
-      </ul>
-      <p>
-        Trace hash: <code>{summary.trace_hash}</code>
-      </p>
-    </>
-  );
+function Main({ children }: { children: ReactNode }) {
+  const wide = usePlayground((s) => s.view.widePanel);
+  return <main className={`main${wide ? ' wide' : ''}`}>{children}</main>;
+}
+
+/** Writes the theme's colours and the motion setting onto the document root. */
+function ThemeRoot() {
+  const theme = usePlayground((s) => s.view.theme);
+  const reduced = usePlayground((s) => reducedMotionOf(s.view));
+  useEffect(() => {
+    const root = document.documentElement;
+    for (const [k, v] of Object.entries(cssVars(theme))) root.style.setProperty(k, v);
+    root.dataset.theme = theme;
+    root.style.colorScheme = theme === 'dark' ? 'dark' : 'light';
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.dataset.motion = reduced ? 'reduce' : 'full';
+  }, [reduced]);
+  return null;
 }

@@ -1,12 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ErrorBoundary } from './shell/ErrorBoundary';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <App />
+    {/* Never a blank page: if the shell itself fails, say so and offer a reload. */}
+    <ErrorBoundary what="playground">
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -1,10 +1,13 @@
 // The page's handle on the engine worker (engine/worker.ts), typed end to end through
-// comlink. `run(input)` simulates a scenario in the worker and rebuilds its trace here
-// from transferred chunks, yielding to the browser between chunks.
+// comlink. `run(input, { onProgress })` starts a run; the worker streams the trace in
+// transferred chunks while it simulates, and this side appends each chunk to one
+// growing TraceColumns and calls `onProgress(cols)`, so the page can draw a long run
+// while it is still being computed. A newer `run` cancels the one in flight: its
+// promise rejects with `RunCancelled`.
 
 import * as Comlink from 'comlink';
 import { TraceColumns } from '../../engine/trace/columns';
-import type { EngineApi, RunOptions, Summary } from '../../engine/worker';
+import type { ChunkSink, EngineApi, RunOptions, Summary, TraceChunk } from '../../engine/worker';
 
 export type { RunOptions, Summary } from '../../engine/worker';
 
@@ -14,9 +17,28 @@ export interface EngineRun {
   cols: TraceColumns;
 }
 
+export interface RunHandlers {
+  /** Called after each chunk is appended; `cols` is the same growing object every time. */
+  onProgress?(cols: TraceColumns): void;
+}
+
+/** The rejection of a run that a newer run (or `cancel()`) replaced. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('run cancelled by a newer run');
+    this.name = 'RunCancelled';
+  }
+}
+
+export function isRunCancelled(e: unknown): e is RunCancelled {
+  return e instanceof Error && e.name === 'RunCancelled';
+}
+
 export interface EngineClient {
   /** Runs a scenario (parsed JSON, validated by the engine). Rejects on an engine crash. */
-  run(input: unknown, options?: RunOptions): Promise<EngineRun>;
+  run(input: unknown, options?: RunOptions & RunHandlers): Promise<EngineRun>;
+  /** Cancels the run in flight (its promise rejects with RunCancelled). */
+  cancel?(): void;
   /** Stops the worker; later calls to `run` reject. */
   dispose(): void;
 }
@@ -24,7 +46,7 @@ export interface EngineClient {
 /** Starts the engine worker. Call `dispose()` when done (e.g. in a React effect's cleanup). */
 export function createEngineClient(): EngineClient {
   // Keep `new URL(...)` literally inside `new Worker(...)`: that is the form Vite bundles.
-  const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), { type: 'module', name: 'engine' });
   return wrapEngineWorker(worker);
 }
 
@@ -32,29 +54,59 @@ export function createEngineClient(): EngineClient {
 export function wrapEngineWorker(worker: Worker): EngineClient {
   const remote = Comlink.wrap<EngineApi>(worker);
   let disposed = false;
-  // Runs are serialised: the worker keeps only the latest run's trace for `chunk`.
-  let queue: Promise<unknown> = Promise.resolve();
+  let current = 0;
+  const rejectors = new Map<number, (e: Error) => void>();
 
-  async function runNow(input: unknown, options?: RunOptions): Promise<EngineRun> {
-    if (disposed) throw new Error('engine client is disposed');
-    const reply = await remote.run(input, options);
-    const cols = new TraceColumns(Math.max(1, reply.events));
-    for (let i = 0; i < reply.chunks; i++) {
-      const chunk = await remote.chunk(reply.runId, i, cols.strings.length);
-      cols.appendChunk(chunk);
+  // A worker that dies (script error, out of memory) fails the run in flight.
+  const onError = (ev: Event) => {
+    const msg = ev instanceof ErrorEvent && ev.message ? ev.message : 'the engine worker stopped unexpectedly';
+    for (const reject of rejectors.values()) reject(new Error(msg));
+    rejectors.clear();
+  };
+  worker.addEventListener?.('error', onError);
+
+  async function runNow(id: number, input: unknown, options: RunOptions & RunHandlers): Promise<EngineRun> {
+    const { onProgress, ...opts } = options;
+    const cols = new TraceColumns(1 << 16);
+    const sink: ChunkSink = {
+      chunk(c: TraceChunk) {
+        if (id !== current) return; // a stale run's last chunk: dropped
+        cols.appendChunk(c);
+        onProgress?.(cols);
+      },
+    };
+    const reply = await remote.run(input, opts, Comlink.proxy(sink));
+    if (reply.cancelled || id !== current) throw new RunCancelled();
+    if (cols.length !== reply.events) {
+      throw new Error(`engine sent ${cols.length} of ${reply.events} trace events`);
     }
     return { summary: reply.summary, cols };
   }
 
   return {
-    run(input, options) {
-      const result = queue.then(() => runNow(input, options));
-      queue = result.catch(() => undefined);
-      return result;
+    run(input, options = {}) {
+      if (disposed) return Promise.reject(new Error('engine client is disposed'));
+      const id = ++current;
+      for (const [rid, reject] of rejectors) if (rid !== id) reject(new RunCancelled());
+      return new Promise<EngineRun>((resolve, reject) => {
+        rejectors.set(id, reject);
+        runNow(id, input, options).then(resolve, (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))));
+      }).finally(() => rejectors.delete(id));
+    },
+    cancel() {
+      if (disposed) return;
+      current++;
+      for (const reject of rejectors.values()) reject(new RunCancelled());
+      rejectors.clear();
+      void remote.cancel().catch(() => undefined);
     },
     dispose() {
       if (disposed) return;
       disposed = true;
+      current++;
+      for (const reject of rejectors.values()) reject(new Error('engine client is disposed'));
+      rejectors.clear();
+      worker.removeEventListener?.('error', onError);
       remote[Comlink.releaseProxy]();
       worker.terminate();
     },

@@ -47,6 +47,11 @@ export interface StageProps {
   onWindowChange(w: TimeWindow): void;
   /** A click in the diagram moves the playhead there. */
   onSeekTime(t: number): void;
+  /**
+   * Optional (added by the stage): bits per 2-level selector word — 64 for a 64-bit
+   * guest (default), 32 for a 32-bit one (scenario `guest.bits`). Groups the port grid.
+   */
+  wordBits?: 32 | 64;
 }
 
 /**

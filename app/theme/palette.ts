@@ -45,6 +45,21 @@ export interface Palette {
   danger: string;
   /** Base font size in px (projector is larger). */
   fontSize: number;
+  /** Added for the stage (app/stage): */
+  /** Masked AND pending: the "lost edge" a student must learn to see (outline/emphasis). */
+  lostEdge: string;
+  /** FIFO LINKED bit. */
+  linked: string;
+  /** Playhead line in the time-space diagram. */
+  playhead: string;
+  /** Selected / hovered event highlight. */
+  selection: string;
+  /** Alternating lane / row background (subtle). */
+  laneAlt: string;
+  /** Grid lines and axis ticks. */
+  grid: string;
+  /** Stroke width of arrows, bars, outlines in px (projector is thicker). */
+  lineWidth: number;
 }
 
 export const PALETTES: Record<ThemeName, Palette> = {
@@ -71,6 +86,13 @@ export const PALETTES: Record<ThemeName, Palette> = {
     hypercall: '#3a3a3a',
     danger: OI.vermillion,
     fontSize: 14,
+    lostEdge: '#C00000',
+    linked: OI.blue,
+    playhead: '#C00000',
+    selection: OI.blue,
+    laneAlt: '#f1f1ee',
+    grid: '#e2e2de',
+    lineWidth: 1.5,
   },
   dark: {
     bg: '#15171a',
@@ -95,6 +117,13 @@ export const PALETTES: Record<ThemeName, Palette> = {
     hypercall: '#d0d0d0',
     danger: '#ff7a3d',
     fontSize: 14,
+    lostEdge: '#ff6b6b',
+    linked: OI.sky,
+    playhead: '#ff6b6b',
+    selection: OI.yellow,
+    laneAlt: '#1a1c20',
+    grid: '#2c3036',
+    lineWidth: 1.5,
   },
   projector: {
     bg: '#ffffff',
@@ -119,6 +148,13 @@ export const PALETTES: Record<ThemeName, Palette> = {
     hypercall: '#000000',
     danger: OI.vermillion,
     fontSize: 20,
+    lostEdge: '#C00000',
+    linked: OI.blue,
+    playhead: '#C00000',
+    selection: OI.blue,
+    laneAlt: '#eeeeee',
+    grid: '#9a9a9a',
+    lineWidth: 3,
   },
 };
 

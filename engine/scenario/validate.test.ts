@@ -135,7 +135,7 @@ describe('unknown fields', () => {
   });
 
   it('lists the known fields when nothing is close', () => {
-    expect(check({ ...V, colour: 'red' })).toBe('colour: unknown field; expected version, title, notes, seed, kernel, host, guest, steps, until');
+    expect(check({ ...V, colour: 'red' })).toBe('colour: unknown field; expected version, title, goal, notes, seed, kernel, host, guest, steps, until');
   });
 
   it('rejects prototype-pollution keys as unknown fields without touching prototypes', () => {
@@ -670,5 +670,17 @@ describe('parseScenarioText', () => {
 
   it('utf8Length counts like TextEncoder', () => {
     for (const s of ['', 'abc', 'é', '€', '🙂', '\ud800', 'a\udc00b']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+});
+
+describe('goal (the one-line teaching goal)', () => {
+  it('is kept as plain text and rejected when not one line', () => {
+    const ok = validateScenario({ version: 1, goal: 'Watch CPU 2 come up.' });
+    expect(ok.ok && ok.scenario.goal).toBe('Watch CPU 2 come up.');
+    const bad = validateScenario({ version: 1, goal: 'two\nlines' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.path).toBe('goal');
+    const long = validateScenario({ version: 1, goal: 'x'.repeat(301) });
+    expect(!long.ok && long.error.path).toBe('goal');
   });
 });

@@ -31,10 +31,13 @@ function bump(rec: Record<string, number>, key: string): void {
   rec[key] = (rec[key] ?? 0) + 1;
 }
 
-/** Ends the oldest in-flight send on `port` (one handler run answers one PENDING edge). */
-function finishArrow(s: VisualState, port: number, status: ArrowState['status'], t: number, all = false): void {
+/**
+ * Ends the oldest in-flight send on `port` (one handler run answers one PENDING edge).
+ * NMIs have no port (-1): they are matched by their target CPU instead.
+ */
+function finishArrow(s: VisualState, port: number, status: ArrowState['status'], t: number, all = false, to = -1): void {
   for (const a of s.arrows) {
-    if (a.status === 'sent' && a.port === port) {
+    if (a.status === 'sent' && a.port === port && (port >= 0 || a.to === to)) {
       a.status = status;
       a.tEnd = t;
       if (!all) return;
@@ -91,7 +94,11 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
     case 'nmi':
       vcpu(s, e.vcpu).nmiPending = true;
       break;
-    case 'bind':
+    case 'bind': {
+      // A `bind` of a port that is already allocated is a change of its state (xenstored
+      // binding dom0's unbound xenbus port): the Linux irq bound to it stays. Dropping it
+      // made the summary show dom0's xenbus port without its irq after `xl vcpu-set`.
+      const old = s.ports[e.port];
       s.ports[e.port] = {
         port: e.port,
         type: e.type,
@@ -99,11 +106,12 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
         virq: e.virq,
         pending: false,
         masked: s.maskBits[e.port] ?? s.maskDefault,
-        linked: false,
-        prio: 7,
-        irq: -1,
+        linked: old?.linked ?? false,
+        prio: old?.prio ?? 7,
+        irq: old?.irq ?? -1,
       };
       break;
+    }
     case 'rebind': {
       const p = s.ports[e.port];
       if (p) p.vcpu = e.vcpu;
@@ -209,7 +217,7 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
       if (e.vector) {
         bump(s.counts.ipiHandled, e.vector);
         if (e.vector === 'NMI') vcpu(s, e.cpu).nmiPending = false;
-        finishArrow(s, e.port, 'handled', e.t);
+        finishArrow(s, e.port, 'handled', e.t, false, e.cpu);
       }
       break;
     }

@@ -168,3 +168,19 @@ describe('Keyframes', () => {
     expect(kf.indexAtTime(1e12)).toBe(c.length);
   });
 });
+
+describe('fold: IPI arrows', () => {
+  it('an NMI handler run finishes the NMI sent to that CPU, not the oldest NMI', () => {
+    const s = emptyState();
+    let t = 0;
+    const ev = (e: Record<string, unknown>) => applyEvent(s, { t: t++, ...e } as never);
+    ev({ k: 'domain', max_vcpus: 3, dom0: 0, abi: '2l', max_port: 1023, pcpus: 3 });
+    ev({ k: 'ipi_send', from: 0, to: 1, vector: 'NMI', port: -1 });
+    ev({ k: 'ipi_send', from: 0, to: 2, vector: 'NMI', port: -1 });
+    ev({ k: 'handle', cpu: 2, irq: -1, port: -1, name: 'NMI', vector: 'NMI' });
+    expect(s.arrows.map((a) => [a.to, a.status])).toEqual([
+      [1, 'sent'],
+      [2, 'handled'],
+    ]);
+  });
+});

@@ -1,0 +1,375 @@
+// The time-space diagram: one lane per vCPU, virtual time to the right over the shell's
+// window, runstate bars, hypercall ticks, IPI arrows from send to handler, console
+// marks, scenario steps and the playhead. Canvas, redrawn only when an input changed.
+// Wheel / pinch zooms about the pointer, drag pans, a click seeks or selects an event,
+// hovering reports the nearest event; keys: ←/→ pan, +/− zoom, 0 shows the whole run.
+
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { cssVars, PALETTES } from '../theme/palette';
+import type { StageProps, TimeWindow } from './contract';
+import { describeEvent, laneOfEvent } from './describe';
+import { formatNs } from './format';
+import { hitTest, tOf, type DiagramGeometry } from './hitTest';
+import { countInRange } from './lod';
+import { useSize } from './Stage';
+import { drawBase, drawOverlay, type DrawContext } from './timespaceDraw';
+import { IPI_COALESCED, lowerBound, traceIndexFor, upperBound, type TraceIndex } from './traceIndex';
+import { boundsFor, clampWindow, ensureVisible, panBy, wheelFactor, zoomAt } from './viewport';
+import './stage.css';
+
+/** The time ruler at the top (font sizes): a click there always seeks. */
+export const RULER_EM = 1.15;
+
+/** Events indexed per slice while a big trace is being indexed (keeps each slice short). */
+const INDEX_SLICE = 300_000;
+
+export interface Geometry extends DiagramGeometry {
+  totalH: number;
+}
+
+export function diagramGeometry(w: number, h: number, f: number, lanes: number, win: TimeWindow, scrollY: number): Geometry {
+  const top = Math.round(f * 2.3);
+  const left = Math.round(f * 4.4);
+  const minLane = Math.max(7, f * 0.62);
+  const maxLane = f * 2.6;
+  const laneH = lanes > 0 ? Math.min(maxLane, Math.max(minLane, (h - top - 2) / lanes)) : maxLane;
+  const totalH = top + lanes * laneH + 2;
+  const maxScroll = Math.max(0, totalH - h);
+  return {
+    left,
+    width: Math.max(10, w - left - 8),
+    top,
+    laneH,
+    scrollY: Math.min(Math.max(0, scrollY), maxScroll),
+    lanes,
+    t0: win.t0,
+    t1: win.t1 > win.t0 ? win.t1 : win.t0 + 1,
+    totalH,
+  };
+}
+
+/** A sentence for screen readers: what the visible window shows. */
+export function windowSummary(ix: TraceIndex, g: DiagramGeometry, endT: number, time: number): string {
+  let hc = 0;
+  let con = 0;
+  for (const L of ix.lanes) {
+    hc += countInRange(L.hcT.data, L.hcT.length, g.t0, g.t1);
+    con += countInRange(L.conT.data, L.conT.length, g.t0, g.t1);
+  }
+  const lo = lowerBound(ix.ipiSendT.data, ix.ipiCount, g.t0);
+  const hi = upperBound(ix.ipiSendT.data, ix.ipiCount, g.t1);
+  let coalesced = 0;
+  for (let i = lo; i < hi; i++) if (ix.ipiStatus.data[i] === IPI_COALESCED) coalesced++;
+  const steps = countInRange(ix.stepT.data, ix.stepT.length, g.t0, g.t1);
+  return (
+    `Showing ${formatNs(Math.max(0, g.t0))} to ${formatNs(g.t1)} of a ${formatNs(endT)} run, ${g.lanes} vCPU lanes. ` +
+    `In view: ${hc} hypercalls, ${hi - lo} IPIs${coalesced ? ` (${coalesced} coalesced)` : ''}, ${con} console lines, ${steps} scenario steps. ` +
+    `Playhead at ${formatNs(time)}. Keys: left and right arrows pan, plus and minus zoom, 0 shows the whole run.`
+  );
+}
+
+export function TimeSpace(props: StageProps) {
+  const pal = PALETTES[props.theme];
+  const f = pal.fontSize;
+  const [boxRef, size] = useSize<HTMLDivElement>({ width: 1000, height: 280 });
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const baseRef = useRef<HTMLCanvasElement>(null);
+  const overRef = useRef<HTMLCanvasElement>(null);
+  const focusRef = useRef<HTMLDivElement>(null);
+  const [scrollY, setScrollY] = useState(0);
+  const [indexTick, setIndexTick] = useState(0);
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const summaryId = useId();
+
+  const live = useRef(props);
+  live.current = props;
+
+  // The shared index, extended in slices as the trace grows (never a full rescan).
+  const ix = traceIndexFor(props.cols);
+  const caughtUp = ix.update(INDEX_SLICE);
+  useEffect(() => {
+    if (caughtUp) return;
+    const t = setTimeout(() => setIndexTick((n) => n + 1), 0);
+    return () => clearTimeout(t);
+  }, [caughtUp, indexTick, props.traceVersion]);
+
+  const lanes = Math.max(ix.laneCount, 1);
+  const bounds = boundsFor(0, Math.max(props.endTime, ix.lastT));
+  const win = clampWindow(props.window, bounds);
+  const g = diagramGeometry(size.width, size.height, f, lanes, win, scrollY);
+  const geo = useRef(g);
+  geo.current = g;
+
+  // --- drawing: base when its inputs change, overlay when the playhead or highlight does
+  const dpr = typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1;
+  // What the next frame draws with: always the latest render's values.
+  const frame = useRef({ size, ix, cols: props.cols, pal, f, dpr });
+  frame.current = { size, ix, cols: props.cols, pal, f, dpr };
+  const ctxOf = (c: HTMLCanvasElement | null): DrawContext | null => {
+    if (!c) return null;
+    const fr = frame.current;
+    let ctx: CanvasRenderingContext2D | null = null;
+    try {
+      ctx = c.getContext('2d');
+    } catch {
+      ctx = null;
+    }
+    if (!ctx) return null;
+    ctx.setTransform(fr.dpr, 0, 0, fr.dpr, 0, 0);
+    return { ctx, w: fr.size.width, h: fr.size.height, g: geo.current, ix: fr.ix, cols: fr.cols, pal: fr.pal, f: fr.f, lw: fr.pal.lineWidth };
+  };
+
+  // One animation frame draws whatever became dirty since the last one. (Cancelling and
+  // re-requesting a frame on every render would starve it while the shell re-renders
+  // every frame during playback.)
+  const dirty = useRef({ base: true, over: true });
+  const rafId = useRef(0);
+  const schedule = useCallback(() => {
+    if (rafId.current) return;
+    rafId.current = requestAnimationFrame(() => {
+      rafId.current = 0;
+      if (dirty.current.base) {
+        dirty.current.base = false;
+        const d = ctxOf(baseRef.current);
+        if (d) {
+          const t0 = performance.now();
+          drawBase(d);
+          // How long the last full redraw took (ms): for performance checks, not shown.
+          focusRef.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(1));
+        }
+      }
+      if (dirty.current.over) {
+        dirty.current.over = false;
+        const d = ctxOf(overRef.current);
+        if (d) drawOverlay(d, { time: live.current.time, hovered: live.current.hoveredEvent, selected: live.current.selectedEvent });
+      }
+    });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => cancelAnimationFrame(rafId.current), []);
+
+  useLayoutEffect(() => {
+    for (const c of [baseRef.current, overRef.current]) {
+      if (!c) continue;
+      const W = Math.max(1, Math.round(size.width * dpr));
+      const H = Math.max(1, Math.round(size.height * dpr));
+      if (c.width !== W) c.width = W;
+      if (c.height !== H) c.height = H;
+      c.style.width = `${size.width}px`;
+      c.style.height = `${size.height}px`;
+    }
+  }, [size.width, size.height, dpr]);
+
+  const baseKey = `${props.traceVersion}|${ix.processed}|${g.t0}|${g.t1}|${size.width}x${size.height}|${g.scrollY}|${g.laneH}|${props.theme}|${dpr}`;
+  useLayoutEffect(() => {
+    dirty.current.base = true;
+    dirty.current.over = true;
+    schedule();
+  }, [baseKey, schedule]);
+
+  const overKey = `${props.time}|${props.hoveredEvent}|${props.selectedEvent}`;
+  useLayoutEffect(() => {
+    dirty.current.over = true;
+    schedule();
+  }, [overKey, schedule]);
+
+  // --- keeping the linked event in view -----------------------------------------------
+  const ownHover = useRef<number | null>(null);
+  const reveal = useCallback(
+    (i: number | null) => {
+      const p = live.current;
+      if (i === null || i < 0 || i >= p.cols.length) return;
+      const e = p.cols.get(i);
+      const w = ensureVisible(clampWindow(p.window, bounds), e.t, 0.04, bounds);
+      if (w.t0 !== p.window.t0 || w.t1 !== p.window.t1) p.onWindowChange(w);
+      const lane = laneOfEvent(e);
+      const sc = scrollRef.current;
+      const G = geo.current;
+      if (lane >= 0 && sc) {
+        const y = G.top + lane * G.laneH;
+        if (y - G.top < sc.scrollTop || y + G.laneH > sc.scrollTop + size.height) sc.scrollTop = Math.max(0, y - G.top - (size.height - G.top) / 2);
+      }
+    },
+    [bounds.max, size.height], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  useEffect(() => reveal(props.selectedEvent), [props.selectedEvent]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (props.hoveredEvent !== ownHover.current) reveal(props.hoveredEvent);
+  }, [props.hoveredEvent]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // --- input ------------------------------------------------------------------------
+  const drag = useRef<{ x: number; y: number; win: TimeWindow; moved: boolean; id: number } | null>(null);
+  const pinch = useRef(new Map<number, { x: number; y: number }>());
+  const pinchStart = useRef<{ dist: number; win: TimeWindow; mid: number } | null>(null);
+
+  const setWindow = (w: TimeWindow) => {
+    const p = live.current;
+    if (w.t0 !== p.window.t0 || w.t1 !== p.window.t1) p.onWindowChange(w);
+  };
+  const local = (e: { clientX: number; clientY: number }) => {
+    const r = focusRef.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const hover = (x: number, y: number) => {
+    const hit = hitTest(ix, geo.current, x, y, Math.max(5, f * 0.45));
+    const idx = hit ? hit.index : null;
+    if (idx !== ownHover.current) {
+      ownHover.current = idx;
+      live.current.onHoverEvent(idx);
+    }
+    setTip(hit ? { x, y, text: describeEvent(live.current.cols.get(hit.index)) } : null);
+  };
+
+  useEffect(() => {
+    const el = focusRef.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const G = geo.current;
+      const p = live.current;
+      const w = clampWindow(p.window, bounds);
+      if (e.shiftKey && Math.abs(e.deltaY) > Math.abs(e.deltaX)) {
+        if (scrollRef.current) scrollRef.current.scrollTop += e.deltaY;
+        return;
+      }
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        setWindow(panBy(w, (e.deltaX / G.width) * (w.t1 - w.t0), bounds));
+        return;
+      }
+      const r = el.getBoundingClientRect();
+      const anchor = tOf(G, e.clientX - r.left);
+      setWindow(zoomAt(w, anchor, wheelFactor(e.deltaY * (e.ctrlKey ? 2.5 : 1), e.deltaMode), bounds));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }); // re-bound every render: it reads `bounds`
+
+  const onPointerDown = (e: React.PointerEvent) => {
+    const { x, y } = local(e);
+    pinch.current.set(e.pointerId, { x, y });
+    (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+    if (pinch.current.size === 2) {
+      const [a, b] = [...pinch.current.values()];
+      pinchStart.current = { dist: Math.abs(a.x - b.x) || 1, win: clampWindow(live.current.window, bounds), mid: tOf(geo.current, (a.x + b.x) / 2) };
+      drag.current = null;
+      return;
+    }
+    drag.current = { x, y, win: clampWindow(live.current.window, bounds), moved: false, id: e.pointerId };
+  };
+  const onPointerMove = (e: React.PointerEvent) => {
+    const { x, y } = local(e);
+    if (pinch.current.has(e.pointerId)) pinch.current.set(e.pointerId, { x, y });
+    if (pinchStart.current && pinch.current.size === 2) {
+      const [a, b] = [...pinch.current.values()];
+      const ps = pinchStart.current;
+      setWindow(zoomAt(ps.win, ps.mid, ps.dist / (Math.abs(a.x - b.x) || 1), bounds));
+      return;
+    }
+    const d = drag.current;
+    if (d && d.id === e.pointerId) {
+      if (!d.moved && Math.hypot(x - d.x, y - d.y) > 4) {
+        d.moved = true;
+        setDragging(true);
+        setTip(null);
+      }
+      if (d.moved) {
+        const span = d.win.t1 - d.win.t0;
+        setWindow(panBy(d.win, (-(x - d.x) / geo.current.width) * span, bounds));
+        if (scrollRef.current && Math.abs(y - d.y) > 8) scrollRef.current.scrollTop -= e.movementY || 0;
+        return;
+      }
+    }
+    hover(x, y);
+  };
+  const onPointerUp = (e: React.PointerEvent) => {
+    pinch.current.delete(e.pointerId);
+    if (pinch.current.size < 2) pinchStart.current = null;
+    const d = drag.current;
+    drag.current = null;
+    setDragging(false);
+    if (!d || d.id !== e.pointerId || d.moved) return;
+    const { x, y } = local(e);
+    const G = geo.current;
+    if (x < G.left) return;
+    const p = live.current;
+    // The time ruler always seeks; below it a click on a mark selects that event.
+    const hit = y < RULER_EM * f ? null : hitTest(ix, G, x, y, Math.max(5, f * 0.45));
+    if (hit) p.onSelectEvent(hit.index);
+    else p.onSeekTime(Math.min(Math.max(0, tOf(G, x)), p.endTime));
+  };
+  const onPointerLeave = () => {
+    setTip(null);
+    if (ownHover.current !== null) {
+      ownHover.current = null;
+      live.current.onHoverEvent(null);
+    }
+  };
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const w = clampWindow(live.current.window, bounds);
+    const span = w.t1 - w.t0;
+    const mid = (w.t0 + w.t1) / 2;
+    let next: TimeWindow | null = null;
+    if (e.key === 'ArrowLeft') next = panBy(w, -span * 0.15, bounds);
+    else if (e.key === 'ArrowRight') next = panBy(w, span * 0.15, bounds);
+    else if (e.key === '+' || e.key === '=') next = zoomAt(w, live.current.time >= w.t0 && live.current.time <= w.t1 ? live.current.time : mid, 0.6, bounds);
+    else if (e.key === '-' || e.key === '_') next = zoomAt(w, mid, 1 / 0.6, bounds);
+    else if (e.key === '0') next = clampWindow({ t0: bounds.min, t1: bounds.max }, bounds);
+    else if (e.key === 'Home') next = clampWindow({ t0: bounds.min, t1: bounds.min + span }, bounds);
+    else if (e.key === 'End') next = clampWindow({ t0: bounds.max - span, t1: bounds.max }, bounds);
+    else if (e.key === 'PageDown' && scrollRef.current) scrollRef.current.scrollTop += size.height * 0.8;
+    else if (e.key === 'PageUp' && scrollRef.current) scrollRef.current.scrollTop -= size.height * 0.8;
+    else return;
+    // Ours: the shell's global keys (step, speed) must not also act on it.
+    e.preventDefault();
+    e.stopPropagation();
+    if (next) setWindow(next);
+  };
+
+  const summary = windowSummary(ix, g, bounds.max, props.time);
+  const tipStyle = tip
+    ? {
+        left: Math.min(tip.x + 14, Math.max(0, size.width - 360)),
+        top: tip.y + 18 + (tip.y > size.height - 80 ? -70 : 0),
+      }
+    : undefined;
+
+  return (
+    <div ref={boxRef} className="xs-ts" style={cssVars(props.theme) as React.CSSProperties} data-theme={props.theme}>
+      <div ref={scrollRef} className="xs-ts-scroll" onScroll={(e) => setScrollY((e.target as HTMLElement).scrollTop)}>
+        <div style={{ height: g.totalH, position: 'relative' }}>
+          <div className="xs-ts-sticky" style={{ height: size.height, width: size.width }}>
+            <canvas ref={baseRef} aria-hidden="true" />
+            <canvas ref={overRef} aria-hidden="true" />
+            <div
+              ref={focusRef}
+              className="xs-ts-focus"
+              role="img"
+              aria-label="Time-space diagram"
+              aria-describedby={summaryId}
+              tabIndex={0}
+              data-drag={dragging ? '1' : '0'}
+              data-t0={g.t0}
+              data-t1={g.t1}
+              data-plot-left={g.left}
+              data-plot-width={g.width}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={onPointerUp}
+              onPointerLeave={onPointerLeave}
+              onKeyDown={onKeyDown}
+            />
+            {tip ? (
+              <div className="xs-ts-tip" style={tipStyle} aria-hidden="true">
+                {tip.text}
+              </div>
+            ) : null}
+          </div>
+        </div>
+      </div>
+      <p id={summaryId} className="xs-vh">
+        {summary}
+      </p>
+    </div>
+  );
+}
