@@ -10,10 +10,27 @@ import { COST } from './config';
 import { localIrqDisable, localIrqEnable } from './irqflags';
 import { fifoInitCpu } from './events/init';
 
+/**
+ * cpu_maps_update_begin/done: every cpu_up and cpu_down holds cpu_add_remove_lock, so
+ * two hotplug operations never overlap. Without it a `cpu_up` issued while a
+ * `cpu_down` of the same CPU was still in xen_cpu_die's 100 ms poll loop re-bound the
+ * dying CPU's VIRQ_TIMER (-EEXIST) and hit BUG() in bind_virq_to_irq.
+ */
+function* withHotplugLock<R>(c: Ctx, body: Gen<R>): Gen<R> {
+  const lock = c.k.hotplugLock;
+  yield* lock.lock(c);
+  try {
+    return yield* body;
+  } finally {
+    // A generator abandoned by a panic never gets here; that is fine (nothing runs on).
+    yield* lock.unlock(c);
+  }
+}
+
 /** cpu_up → _cpu_up. Returns 0 or -errno (what `echo 1 > online` reports). */
 export function* cpuUp(c: Ctx, cpu: number): Gen<number> {
   const k = c.k;
-  return yield* k.fn(c, 'cpu_up', (function* (): Gen<number> {
+  return yield* k.fn(c, 'cpu_up', withHotplugLock(c, (function* (): Gen<number> {
     if (!k.masks.has('possible', cpu)) return -22; // -EINVAL: not a possible CPU
     if (k.masks.has('online', cpu) || !k.masks.has('present', cpu)) return -22;
     k.trace.emit('lstate', { cpu, state: 'bringup' });
@@ -26,7 +43,7 @@ export function* cpuUp(c: Ctx, cpu: number): Gen<number> {
     }
     yield* cost(COST.medium); // CPU_ONLINE notifiers
     return 0;
-  })());
+  })()));
 }
 
 /**
@@ -82,7 +99,7 @@ function takeCpuDown(c: Ctx): Gen<number> {
 /** cpu_down → _cpu_down. Returns 0 or -errno (what `echo 0 > online` reports). */
 export function* cpuDown(c: Ctx, cpu: number): Gen<number> {
   const k = c.k;
-  return yield* k.fn(c, 'cpu_down', (function* (): Gen<number> {
+  return yield* k.fn(c, 'cpu_down', withHotplugLock(c, (function* (): Gen<number> {
     if (!k.cfg.hotplug || !k.ops.hotplug) return -38; // -ENOSYS
     if (k.masks.count('online') === 1) return -16; // -EBUSY
     if (!k.masks.has('online', cpu)) return -22; // -EINVAL
@@ -97,7 +114,7 @@ export function* cpuDown(c: Ctx, cpu: number): Gen<number> {
     k.migrateTimers(cpu, c.cpu);
     k.trace.emit('lstate', { cpu, state: 'offline' });
     return 0;
-  })());
+  })()));
 }
 
 /** What a shell prints for a failed write to /sys/devices/system/cpu/cpuN/online. */

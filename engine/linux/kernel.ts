@@ -10,6 +10,7 @@ import { Cpumasks } from './cpumask';
 import { COST, type KernelConfig } from './config';
 import { CpuExecutor, makeTask, type ExecHost, type Task } from './exec/executor';
 import { Flag } from './exec/flag';
+import { Mutex } from './exec/mutex';
 import { cost, hypercall, type Gen } from './exec/ops';
 import { PerCpu, type GuestTimer } from './percpu';
 import type { SmpOps } from './smp/ops';
@@ -32,6 +33,8 @@ export class Kernel implements ExecHost {
   readonly masks: Cpumasks;
   readonly irqs: IrqTable;
   readonly calls = new CallState();
+  /** cpu_add_remove_lock: serialises cpu_up and cpu_down (kernel/cpu.c). */
+  readonly hotplugLock = new Mutex('cpu_add_remove_lock');
   readonly xenbus: Xenbus;
   ops!: SmpOps;
   nrCpuIds: number;
@@ -195,7 +198,7 @@ export class Kernel implements ExecHost {
     const pc = this.pc[c.cpu];
     while (pc.timers.length && pc.timers[0].deadline <= this.sim.now) {
       const t = pc.timers.shift()!;
-      yield* t.fire();
+      yield* t.fire(c);
     }
   }
 

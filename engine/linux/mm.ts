@@ -18,12 +18,28 @@ export interface Mm {
   cpus: Set<number>;
 }
 
+/**
+ * A guest on hardware paging (HVM, PVH: auto-translated) owns its pagetables: cr3 loads
+ * are plain `mov %cr3`, nothing is pinned, and Xen has no type references to drop. The
+ * PV pin/unpin hypercalls are PV-only (Xen answers -ENOSYS), so issuing them made an
+ * HVM guest print "multicall(s) failed" for an exit_mm that cannot fail there.
+ */
+function hardwarePaging(c: Ctx): boolean {
+  return c.k.cfg.type !== 'pv';
+}
+
 /** load_cr3 → xen_write_cr3: MMUEXT_NEW_BASEPTR when the actual cr3 changes (fact 7.6). */
 export function* loadCr3(c: Ctx, mfn: number): Gen {
   const k = c.k;
   const pc = k.pc[c.cpu];
   pc.cr3 = mfn;
   if (pc.currentCr3 === mfn) return;
+  if (hardwarePaging(c)) {
+    // native_write_cr3: no hypercall.
+    pc.currentCr3 = mfn;
+    yield* cost(COST.tiny);
+    return;
+  }
   const r = yield* hypercall('MMUEXT_NEW_BASEPTR', { mfn });
   // xen_current_cr3 is updated only once the switch has really been issued.
   if (r.ret === 0) pc.currentCr3 = mfn;
@@ -33,7 +49,7 @@ export function* loadCr3(c: Ctx, mfn: number): Gen {
 export function* switchMm(c: Ctx, mm: Mm): Gen {
   const k = c.k;
   const pc = k.pc[c.cpu];
-  if (!mm.pinned) {
+  if (!mm.pinned && !hardwarePaging(c)) {
     // xen_activate_mm / xen_pgd_pin: validate and pin the pagetable.
     const r = yield* hypercall('MMUEXT_PIN_L4_TABLE', { mfn: mm.pgd });
     if (r.ret === 0) mm.pinned = true;
@@ -125,6 +141,23 @@ export function* xenPgdUnpin(c: Ctx, mm: Mm): Gen<boolean> {
 /** xen_exit_mmap (fact 7.4): drop every reference, then unpin. */
 export function* xenExitMmap(c: Ctx, mm: Mm, skipDropMmRef: boolean): Gen<boolean> {
   const k = c.k;
+  if (hardwarePaging(c)) {
+    // No pinned pagetable, so nothing for Xen to refuse (PVHVM's exit_mmap is at most
+    // an advisory HVMOP_pagetable_dying). The lazy CPUs keep their TLB entries until
+    // their next switch; the page is the guest's own to free.
+    return yield* k.fn(c, 'exit_mmap', (function* (): Gen<boolean> {
+      k.narrate(
+        c.cpu,
+        `On ${k.cfg.type.toUpperCase()} the pagetables are the guest's own (hardware paging): Xen pins nothing, so freeing pid ${mm.pid}'s pagetable needs no shoot-down of lazy cr3 references.`,
+        'exit_mmap',
+        '7.1',
+      );
+      const pc = k.pc[c.cpu];
+      if (pc.activeMm === mm.id) yield* leaveMm(c, mm);
+      yield* cost(COST.small);
+      return true;
+    })());
+  }
   return yield* k.fn(c, 'xen_exit_mmap', (function* (): Gen<boolean> {
     if (skipDropMmRef) {
       k.narrate(
@@ -150,6 +183,15 @@ export function* xenExitMmap(c: Ctx, mm: Mm, skipDropMmRef: boolean): Gen<boolea
  */
 export function* xenFlushTlbOthers(c: Ctx, cpus: number[]): Gen {
   const k = c.k;
+  if (hardwarePaging(c)) {
+    // native_flush_tlb_others: an smp_call_function_many of flush_tlb_func, waiting.
+    const targets = cpus.filter((cpu) => cpu !== c.cpu && k.masks.has('online', cpu));
+    if (targets.length === 0) return;
+    yield* k.fn(c, 'native_flush_tlb_others', k.ops.call_function_many(c, targets, 'flush_tlb_func', function* () {
+      yield* cost(COST.handler);
+    }, true));
+    return;
+  }
   yield* k.fn(c, 'xen_flush_tlb_others', (function* (): Gen {
     const mask = cpus.filter((cpu) => cpu !== c.cpu && k.masks.has('online', cpu));
     if (mask.length === 0) return;

@@ -7,8 +7,11 @@ export type CpuHpState = 'CPU_ONLINE' | 'CPU_UP_PREPARE' | 'CPU_DEAD' | 'CPU_POS
 
 export interface GuestTimer {
   deadline: number;
-  /** Runs in interrupt context on the timer's CPU. */
-  fire: () => Generator<import('./exec/ops').Op, void, unknown>;
+  /**
+   * Runs in interrupt context on the CPU the timer fires on — `c`, which is not the CPU
+   * it was armed on if that CPU died and migrate_timers moved it.
+   */
+  fire: (c: import('./kernel').Ctx) => Generator<import('./exec/ops').Op, void, unknown>;
   what: string;
 }
 

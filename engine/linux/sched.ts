@@ -13,7 +13,10 @@ export function* cpuIdleLoop(c: Ctx): Gen {
   const pc = k.pc[c.cpu];
   let told = false;
   for (;;) {
-    if (ex.runq.length) {
+    // while (!need_resched()) ... ; schedule_preempt_disabled(): a set need_resched is
+    // always consumed by schedule(), even with nothing queued (a bare reschedule IPI),
+    // so it cannot linger and swallow the IPI of the next cross-CPU wake-up.
+    if (ex.runq.length || ex.needResched) {
       yield { op: 'schedule' };
       continue;
     }

@@ -4,7 +4,7 @@
 // task, and the task does the work — so the guest learns of steps only through its
 // own timer interrupts. `preempt` is Xen's doing and `vcpu_set` the toolstack's.
 
-import { cost, hypercall, spinUntil, type Gen } from './exec/ops';
+import { cost, hypercall, spinUntil, waitFor, type Gen } from './exec/ops';
 import { Flag } from './exec/flag';
 import { makeTask } from './exec/executor';
 import type { Ctx, Kernel } from './kernel';
@@ -84,9 +84,13 @@ export function scheduleSteps(k: Kernel, xen: Xen, steps: Step[]): void {
     if (s.do === 'irq' && s.enable) return; // performed by the matching disable task
     const cpu = stepCpu(s);
     if (!k.pc[cpu]) return;
-    k.addTimer(cpu, s.at, `step ${index}: ${s.do}`, function* () {
+    k.addTimer(cpu, s.at, `step ${index}: ${s.do}`, function* (tc: Ctx) {
       mark();
-      k.exec[cpu].enqueue(makeTask(`step${index}`, cpu, runStep(k.ctx[cpu], s, index, irqPair.get(index))));
+      // Queue the work on the CPU this timer fires on. If `cpu` went offline, its
+      // timers were migrated (CPU_DEAD) and fire elsewhere: runStep then reports the
+      // step skipped. Queuing it on `cpu` instead left a task on a CPU that nobody
+      // woke — a blocked (or dead) CPU never ran it, and stop_machine hung on it.
+      k.exec[tc.cpu].enqueue(makeTask(`step${index}`, tc.cpu, runStep(tc, s, index, irqPair.get(index))));
       yield* cost(COST.tiny);
     });
     if (s.do === 'spin_lock') {
@@ -94,8 +98,9 @@ export function scheduleSteps(k: Kernel, xen: Xen, steps: Step[]): void {
       const lock = lockFor(k, index);
       for (const w of s.waiters) {
         if (!k.pc[w] || w === s.holder) continue;
-        k.addTimer(w, s.at + 2_000, `step ${index}: spin_lock waiter`, function* () {
-          k.exec[w].enqueue(makeTask(`locker${w}`, w, lockWaiter(k.ctx[w], lock)));
+        k.addTimer(w, s.at + 2_000, `step ${index}: spin_lock waiter`, function* (tc: Ctx) {
+          // A waiter whose CPU was offline (its timer migrated elsewhere) does not contend.
+          if (tc.cpu === w) k.exec[w].enqueue(makeTask(`locker${w}`, w, lockWaiter(k.ctx[w], lock)));
           yield* cost(COST.tiny);
         });
       }
@@ -132,7 +137,7 @@ function lockFor(k: Kernel, index: number): TicketLock {
 function* runStep(c: Ctx, s: Step, index: number, irqPair: IrqPair | undefined): Gen {
   const k = c.k;
   if (!k.masks.has('online', c.cpu) || stepCpu(s) !== c.cpu) {
-    k.narrate(c.cpu, `Step ${index + 1} (${s.do}) was to run on CPU ${stepCpu(s)}, which is not online: nothing happens.`, 'scenario');
+    k.narrate(c.cpu, `Step ${index + 1} (${s.do}) was to run on CPU ${stepCpu(s)}, which was not online when it was due: nothing happens.`, 'scenario');
     return;
   }
   switch (s.do) {
@@ -205,9 +210,39 @@ function* runStep(c: Ctx, s: Step, index: number, irqPair: IrqPair | undefined):
   }
 }
 
+/** Vectors whose sends PVHVM routes over event channels (xen_hvm_smp_init's hooks, fact 1.4.1). */
+const HVM_XEN_VECTORS: readonly number[] = [NATIVE_VECTOR.RESCHEDULE, NATIVE_VECTOR.CALL_FUNCTION, NATIVE_VECTOR.CALL_FUNCTION_SINGLE];
+
+/**
+ * PVHVM: every other vector (irq_work, NMI, anything unmapped) goes through the emulated
+ * local APIC, as a native guest sends it — there is no irqwork<n> port to use (fact 2.3).
+ * Sending those through Xen's PV path hit BUG() in xen_send_IPI_one for IRQ_WORK. The
+ * ICR write is a VM exit; Xen delivers an NMI to the target, a fixed vector is not
+ * modelled further (the model runs no native vector handlers).
+ */
+function* hvmApicIpi(c: Ctx, to: CpuTarget, native: number): Gen {
+  const k = c.k;
+  const cpus = targets(k, c.cpu, to).filter((cpu) => k.masks.has('online', cpu));
+  const nmi = native === NATIVE_VECTOR.NMI;
+  k.narrate(
+    c.cpu,
+    `PVHVM sends ${nmi ? 'the NMI' : `vector 0x${native.toString(16)}`} through the emulated local APIC (an ICR write, a VM exit), not over an event channel.`,
+    'apic_send_IPI',
+    '2.3',
+  );
+  for (const cpu of cpus) {
+    if (nmi) k.trace.emit('ipi_send', { from: c.cpu, to: cpu, vector: 'NMI', port: -1 });
+    yield* hypercall('VMEXIT_APIC_ICR', { vcpu: cpu, ipi: nmi ? 'NMI' : 'FIXED', vector: native });
+  }
+}
+
 function* stepIpi(c: Ctx, to: CpuTarget, vector: string | number): Gen {
   const k = c.k;
   const native = typeof vector === 'number' ? vector : NATIVE_VECTOR[vector as keyof typeof NATIVE_VECTOR];
+  if (k.cfg.type === 'hvm' && !HVM_XEN_VECTORS.includes(native)) {
+    yield* hvmApicIpi(c, to, native);
+    return;
+  }
   if (vector === 'RESCHEDULE' && Array.isArray(to)) {
     // smp_send_reschedule: straight to xen_send_IPI_one, no online filter (fact 2.6).
     for (const cpu of to) yield* k.ops.smp_send_reschedule(c, cpu);
@@ -264,21 +299,32 @@ function* stepExitMm(c: Ctx, lazyOn: number[], skip: boolean, index: number): Ge
   for (const cpu of lazy) {
     const lc = k.ctx[cpu];
     const t = makeTask(`pid${mm.pid}`, cpu, (function* (): Gen {
-      yield* switchMm(lc, mm);
-      yield* cost(COST.handler);
-      enterLazyTlb(lc);
+      // A CPU that went offline meanwhile cannot run the process: Linux migrates tasks
+      // off a dying CPU (CPU_DYING). Loading its pagetable there — after
+      // xen_cpu_disable switched to swapper_pg_dir — left a down vCPU holding the user
+      // pagetable that smp_call_function (online CPUs only) can no longer reach (§9.15).
+      if (k.masks.has('online', cpu)) {
+        yield* switchMm(lc, mm);
+        yield* cost(COST.handler);
+        enterLazyTlb(lc);
+      }
       if (--left === 0) yield* k.complete(lc, visits);
     })());
     yield* k.wakeUp(c, t);
   }
-  yield* spinUntil(visits, 'the process ran on the lazy CPUs');
+  // Sleep, not spin: a busy-waiting task is never preempted in the model, so spinning
+  // here while a stop_machine (cpu_down) wanted this CPU deadlocked both — the lazy
+  // CPUs' tasks were queued behind stoppers waiting for this CPU's stopper.
+  yield* waitFor(visits);
   // munmap before exit: one hypercall flushes the other CPUs' TLBs.
   yield* xenFlushTlbOthers(c, [...mm.cpus]);
   const ok = yield* xenExitMmap(c, mm, skip);
   k.narrate(
     c.cpu,
     ok
-      ? `pid ${mm.pid}'s pagetable is unpinned and writable again: no vCPU's cr3 refers to it any more (invariant 15).`
+      ? k.cfg.type !== 'pv'
+        ? `pid ${mm.pid}'s pagetable is freed: with hardware paging nothing was pinned.`
+        : `pid ${mm.pid}'s pagetable is unpinned and writable again: no vCPU's cr3 refers to it any more (invariant 15).`
       : `The unpin left a pagetable that Xen still sees in use: the kernel would now corrupt or leak it.`,
     'xen_exit_mmap',
     '9.15',

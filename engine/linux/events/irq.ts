@@ -75,6 +75,10 @@ export class IrqTable {
   *bindIpi(c: Ctx, cpu: number, vector: string, name: string, handler: IrqHandler): Gen<number> {
     const k = this.k;
     return yield* k.fn(c, 'bind_ipi_to_irqhandler', (function* (this: IrqTable): Gen<number> {
+      // bind_ipi_to_irq: a CPU whose ipi_to_irq slot is already set reuses that irq and
+      // asks Xen for nothing (fact 5.1.2); a second EVTCHNOP_bind_ipi would leak a port.
+      const existing = k.pc[cpu].ipiIrq.get(vector);
+      if (existing !== undefined && this.byIrq.has(existing)) return existing;
       const r = yield* hypercall('EVTCHNOP_bind_ipi', { vcpu: cpu });
       if (r.ret < 0) yield* k.bug(c, 'drivers/xen/events/events_base.c (bind_ipi_to_irq)');
       const port = Number(r.out?.port);
@@ -93,6 +97,9 @@ export class IrqTable {
   *bindVirq(c: Ctx, cpu: number, virq: string, name: string, handler: IrqHandler, percpu = true): Gen<number> {
     const k = this.k;
     return yield* k.fn(c, 'bind_virq_to_irqhandler', (function* (this: IrqTable): Gen<number> {
+      // bind_virq_to_irq: reuse the irq of virq_to_irq[cpu][virq] if it is set (no hypercall).
+      const existing = k.pc[cpu].virqIrq.get(virq);
+      if (existing !== undefined && this.byIrq.has(existing)) return existing;
       let port: number;
       const r = yield* hypercall('EVTCHNOP_bind_virq', { virq, vcpu: cpu });
       if (r.ret === -17) {

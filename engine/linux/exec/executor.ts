@@ -196,6 +196,10 @@ export class CpuExecutor {
     if (this.current) return this.current;
     const next = this.runq.shift();
     if (next) {
+      // Switching to the next task is a schedule(): it clears need_resched. Left set,
+      // the stale flag made a later try_to_wake_up from another CPU skip its
+      // reschedule IPI, and the woken task never ran (e.g. a stop_machine stopper).
+      this.needResched = false;
       this.current = next;
       return next;
     }

@@ -5,6 +5,7 @@
 
 import { cost, hypercall, spinUntil, type Gen } from '../exec/ops';
 import { Flag } from '../exec/flag';
+import { SpinLock } from '../exec/spinlock';
 import type { Ctx } from '../kernel';
 import { COST } from '../config';
 import { localIrqRestore, localIrqSave } from '../irqflags';
@@ -29,6 +30,8 @@ export class CallState {
   readonly cfd = new Map<string, Flag>();
   /** 2.6.23's single shared call_data. */
   data: CallData | null = null;
+  /** 2.6.23's call_lock: one xen_smp_call_function_mask at a time owns call_data. */
+  readonly callLock = new SpinLock('call_lock');
 }
 
 function queueCsd(c: Ctx, cpu: number, csd: Csd): boolean {
@@ -102,9 +105,13 @@ export function* smpCallFunctionMany(c: Ctx, mask: number[], func: string, fn: (
   })());
 }
 
-/** smp_call_function: every other online CPU. */
+/**
+ * smp_call_function: every other online CPU, through this kernel's own implementation
+ * (the 2.6.23 Xen code has its own call_data path). Calling the 4.0 generic queue here
+ * left 2.6.23 csds that its callfunc handler never runs: on_each_cpu spun forever.
+ */
 export function* smpCallFunction(c: Ctx, func: string, fn: (c: Ctx) => Gen, wait: boolean): Gen {
-  yield* smpCallFunctionMany(c, c.k.masks.list('online'), func, fn, wait);
+  yield* c.k.ops.call_function_many(c, c.k.masks.list('online'), func, fn, wait);
 }
 
 /** on_each_cpu: every other online CPU, then this one with interrupts off. */
@@ -136,9 +143,16 @@ export interface CallData {
 export function* xenSmpCallFunctionMask2623(c: Ctx, mask: number[], func: string, fn: (c: Ctx) => Gen, wait: boolean): Gen {
   const k = c.k;
   yield* k.fn(c, 'xen_smp_call_function_mask', (function* (): Gen {
+    // "Holding any lock stops cpus from going down": call_lock also keeps a second
+    // caller from overwriting call_data while the first still waits on its counters.
+    // Without it two concurrent callers shared one call_data and the first spun forever.
+    yield* k.calls.callLock.lock(c);
     const targets = mask.filter((cpu) => cpu !== c.cpu);
     const online = targets.filter((cpu) => k.masks.has('online', cpu));
-    if (targets.length === 0) return;
+    if (targets.length === 0) {
+      yield* k.calls.callLock.unlock(c);
+      return;
+    }
     const data: CallData = {
       func,
       fn,
@@ -158,6 +172,7 @@ export function* xenSmpCallFunctionMask2623(c: Ctx, mask: number[], func: string
     yield* hypercall('SCHEDOP_yield', {});
     yield* spinUntil(data.allStarted, `call_data.started == ${data.need}`);
     if (wait) yield* spinUntil(data.allFinished, `call_data.finished == ${data.need}`);
+    yield* k.calls.callLock.unlock(c);
   })());
 }
 

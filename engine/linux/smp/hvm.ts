@@ -12,9 +12,9 @@ import type { SmpOps } from './ops';
 import { pvSmpOps40, xenSmpIntrFree, xenSmpIntrInit, xenSetupVcpuInfoPlacement, xenFilterCpuMaps, commonCpuDie, playDeadCommon } from './pv';
 import { xenInitLockCpu, xenInitSpinlocks, xenUninitLockCpu } from '../spinlock';
 import { xenSetupTimer, xenTeardownTimer } from '../time';
-import { localIrqEnable } from '../irqflags';
+import { localIrqDisable, localIrqEnable } from '../irqflags';
 import { cpuIdleLoop } from '../sched';
-import { smpCallFunctionMany } from './call';
+import { smpCallFunction, smpCallFunctionMany } from './call';
 import { xenCallFunctionInterrupt } from './ipi';
 
 function* prepareBootCpu(c: Ctx): Gen {
@@ -117,6 +117,23 @@ function* cpuDie(c: Ctx, cpu: number): Gen {
   })());
 }
 
+/**
+ * stop_this_cpu (native): xen_hvm_smp_init does not replace stop_other_cpus, so PVHVM
+ * stops its CPUs the native way — each leaves cpu_online_mask, turns interrupts off and
+ * halts for good (an HLT with interrupts off takes an HVM vCPU down in Xen). The PV
+ * stop_self (load_cr3 + VCPUOP_down) it used before is PV code. The REBOOT_VECTOR IPI
+ * of native_stop_other_cpus is shown as the call-function IPI that carries it.
+ */
+function* stopThisCpu(c: Ctx): Gen {
+  const k = c.k;
+  yield* k.fn(c, 'stop_this_cpu', (function* (): Gen {
+    k.masks.set('online', c.cpu, false);
+    k.trace.emit('lstate', { cpu: c.cpu, state: 'dead' });
+    yield* localIrqDisable(c);
+    for (;;) yield* hypercall('VMEXIT_HLT', {});
+  })());
+}
+
 export const hvmSmpOps40: SmpOps = {
   ...pvSmpOps40,
   name: 'xen_hvm_smp_init (Linux 4.0, PVHVM)',
@@ -126,6 +143,9 @@ export const hvmSmpOps40: SmpOps = {
   cpu_disable: cpuDisable,
   cpu_die: cpuDie,
   play_dead: playDead,
+  *stop_other_cpus(c, wait) {
+    yield* c.k.fn(c, 'native_stop_other_cpus', smpCallFunction(c, 'stop_this_cpu', stopThisCpu, wait));
+  },
   call_function_many: smpCallFunctionMany,
   callfunc_handler: xenCallFunctionInterrupt,
   ap_entry: startSecondary,

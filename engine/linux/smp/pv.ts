@@ -424,8 +424,13 @@ export function* stopSelf(c: Ctx): Gen {
   const k = c.k;
   yield* k.fn(c, 'stop_self', (function* (): Gen {
     yield* loadCr3(c, SWAPPER_PG_DIR_MFN);
-    k.masks.set('online', c.cpu, false);
-    k.trace.emit('lstate', { cpu: c.cpu, state: 'dead' });
+    // The seed (4.0) clears the online bit; the 2007 stop_self does not (only
+    // load_cr3, VCPUOP_down, BUG), so a stopped 2.6.23 CPU stays in cpu_online_map and
+    // a later cpu_up of it is refused (-EINVAL) instead of waking it into BUG().
+    if (k.cfg.era !== '2.6.23') {
+      k.masks.set('online', c.cpu, false);
+      k.trace.emit('lstate', { cpu: c.cpu, state: 'dead' });
+    }
     yield* hypercall('VCPUOP_down', { vcpu: c.cpu });
     yield* k.bug(c, 'arch/x86/xen/smp.c (stop_self)');
   })());

@@ -18,8 +18,28 @@ const apicIcr: Handler = (x, caller, args) => {
   const id = uint(args.vcpu);
   const v = id === undefined ? undefined : x.vcpus[id];
   if (!v) return ok(-ENOENT);
+  if (args.ipi === 'NMI') {
+    // An NMI through the local APIC: pending on the target, which is kicked (as send_nmi).
+    if (!v.nmiPending) {
+      v.nmiPending = true;
+      x.trace.emit('nmi', { vcpu: v.id });
+      x.kick(v.id);
+    }
+    return ok();
+  }
+  if (args.ipi === 'FIXED') {
+    // A fixed-vector IPI to the emulated local APIC: accepted; native vector handlers
+    // are not modelled, so nothing else happens.
+    return ok();
+  }
   if (v === caller) return ok(-EINVAL);
   if (args.ipi === 'INIT') {
+    // INIT resets the vCPU's registers: EFLAGS.IF is 0 until the AP's own
+    // local_irq_enable (native start_secondary, after set_cpu_online). The model keeps
+    // an HVM vCPU's interrupt flag in evtchn_upcall_mask (that is what takeUpcall and
+    // Linux's irqflags read), so INIT sets it. Without this the AP took the callback
+    // at its very first instruction, before it was online (§9.11, fact 1.4.1).
+    x.shared.setUpcallMask(v.id, 1);
     if (!v.down) {
       v.down = true;
       x.trace.emit('vcpu', { vcpu: v.id, initialised: v.initialised ? 1 : 0, up: 0 });
