@@ -14,7 +14,6 @@ import { xenFillPossibleMap, pvSmpOps40 } from './smp/pv';
 import { fillPossibleMap2623, pvSmpOps2623 } from './smp/pv2623';
 import { hvmSmpOps40 } from './smp/hvm';
 import type { IrqInfo } from './events/irq';
-import { migrateStepTimers } from './steps';
 
 /** The command-line options that matter for SMP (early_param handlers). */
 function applyCmdline(k: Kernel): void {
@@ -127,7 +126,9 @@ function* kernelInit(c: Ctx): Gen {
     }
     yield* cost(COST.lateInit);
     k.booted = true;
-    migrateStepTimers(k);
+    // Steps that came due during boot arrive now (outside this CPU's code path).
+    const due = k.afterBoot.splice(0);
+    if (due.length) k.sim.after(0, () => due.forEach((f) => f()));
     const online = k.masks.list('online');
     k.narrate(
       0,

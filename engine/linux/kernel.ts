@@ -58,6 +58,8 @@ export class Kernel implements ExecHost {
   readonly cacheLatency = 100;
   /** The guest's end of the xenstore event channel (0 until bound). */
   xenbusPort = 0;
+  /** Things waiting for boot to finish (scenario steps that came due earlier). */
+  readonly afterBoot: Array<() => void> = [];
   /** Booting has finished (kernel_init done). */
   booted = false;
   /** Tasks woken by a flag store, waiting for the storing CPU to issue the wake-up. */

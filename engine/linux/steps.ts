@@ -6,7 +6,7 @@
 
 import { cost, hypercall, spinUntil, waitFor, type Gen } from './exec/ops';
 import { Flag } from './exec/flag';
-import { makeTask } from './exec/executor';
+import { makeTask, type Task } from './exec/executor';
 import type { Ctx, Kernel } from './kernel';
 import { COST } from './config';
 import type { CpuTarget, Step } from '../scenario/types';
@@ -25,6 +25,7 @@ import { enterLazyTlb, switchMm, xenExitMmap, xenFlushTlbOthers, type Mm } from 
 import { spinLock, spinUnlock, TicketLock } from './spinlock';
 import { errnoName } from '../xen/errno';
 import type { Xen } from '../xen/hypervisor';
+import { VIRQ } from '../xen/virq';
 
 /** The CPU a guest step runs on. */
 export function stepCpu(s: Step): number {
@@ -84,35 +85,44 @@ export function scheduleSteps(k: Kernel, xen: Xen, steps: Step[]): void {
     if (s.do === 'irq' && s.enable) return; // performed by the matching disable task
     const cpu = stepCpu(s);
     if (!k.pc[cpu]) return;
-    k.addTimer(cpu, s.at, `step ${index}: ${s.do}`, function* (tc: Ctx) {
-      mark();
-      // Queue the work on the CPU this timer fires on. If `cpu` went offline, its
-      // timers were migrated (CPU_DEAD) and fire elsewhere: runStep then reports the
-      // step skipped. Queuing it on `cpu` instead left a task on a CPU that nobody
-      // woke — a blocked (or dead) CPU never ran it, and stop_machine hung on it.
-      k.exec[tc.cpu].enqueue(makeTask(`step${index}`, tc.cpu, runStep(tc, s, index, irqPair.get(index))));
-      yield* cost(COST.tiny);
-    });
+    k.sim.at(s.at, () =>
+      arrive(k, xen, cpu, `${index + 1} (${s.do})`, mark, () => makeTask(`step${index}`, cpu, runStep(k.ctx[cpu], s, index, irqPair.get(index)))),
+    );
     if (s.do === 'spin_lock') {
       // Each waiter starts contending a moment later, on its own CPU.
       const lock = lockFor(k, index);
       for (const w of s.waiters) {
         if (!k.pc[w] || w === s.holder) continue;
-        k.addTimer(w, s.at + 2_000, `step ${index}: spin_lock waiter`, function* (tc: Ctx) {
-          // A waiter whose CPU was offline (its timer migrated elsewhere) does not contend.
-          if (tc.cpu === w) k.exec[w].enqueue(makeTask(`locker${w}`, w, lockWaiter(k.ctx[w], lock)));
-          yield* cost(COST.tiny);
-        });
+        k.sim.at(s.at + 2_000, () => arrive(k, xen, w, `${index + 1} (spin_lock waiter)`, null, () => makeTask(`locker${w}`, w, lockWaiter(k.ctx[w], lock))));
       }
     }
   });
 }
 
-/** Steps on CPUs that never came online run on CPU 0, which reports them skipped. */
-export function migrateStepTimers(k: Kernel): void {
-  for (let cpu = 1; cpu < k.pc.length; cpu++) {
-    if (!k.masks.has('online', cpu) && k.pc[cpu].timers.length) k.migrateTimers(cpu, 0);
+/**
+ * A guest step reaches its CPU at its time, and nothing about it exists before then:
+ * Xen raises the CPU's timer interrupt, whose handler queues the step's task — so
+ * adding a step at t never changes the trace before t (the picture does not jump).
+ * Before boot has finished, steps wait for it; a CPU that is not online runs nothing.
+ */
+function arrive(k: Kernel, xen: Xen, cpu: number, what: string, mark: ((d?: Record<string, unknown>) => void) | null, task: () => Task): void {
+  if (!k.booted) {
+    k.afterBoot.push(() => arrive(k, xen, cpu, what, mark, task));
+    return;
   }
+  if (!k.masks.has('online', cpu) || !k.pc[cpu].virqIrq.has('TIMER')) {
+    if (mark) {
+      mark({ skipped: true });
+      k.narrate(cpu, `Step ${what} was to run on CPU ${cpu}, which was not online when it was due: nothing happens.`, 'scenario');
+    }
+    return;
+  }
+  mark?.();
+  k.addTimer(cpu, k.sim.now, `step: ${what}`, function* () {
+    k.exec[cpu].enqueue(task());
+    yield* cost(COST.tiny);
+  });
+  xen.sendGuestVirq(cpu, VIRQ.TIMER);
 }
 
 interface IrqPair {

@@ -50,7 +50,10 @@ export function* xenSetupCpuClockevents(c: Ctx): Gen {
 /** xen_timer_interrupt: the single-shot timer fired; run the expired timers. */
 export function* xenTimerInterrupt(c: Ctx, _irq: IrqInfo): Gen {
   const k = c.k;
-  k.pc[c.cpu].armed = null;
+  // The single-shot we programmed has fired — unless this is an earlier interrupt (a
+  // scenario step arriving), in which case it is still armed in Xen.
+  const pc = k.pc[c.cpu];
+  if (pc.armed !== null && pc.armed <= k.sim.now) pc.armed = null;
   yield* cost(COST.handler);
   yield* k.runTimers(c);
 }

@@ -20,8 +20,8 @@ export const SCHEMA = {
   pcpu: ['pcpu:i', 'dom:s', 'vcpu:i'],
   /** Xen's per-vCPU flags changed: initialised (VCPUOP_initialise done), up (no _VPF_down). */
   vcpu: ['vcpu:i', 'initialised:i', 'up:i'],
-  /** The guest domain was created: how many vCPUs Xen gave it and the event ABI limit. */
-  domain: ['max_vcpus:i', 'dom0:i', 'abi:s', 'max_port:i', 'pcpus:i'],
+  /** The guest domain was created: its vCPUs, event ABI and port limit, the host's pCPUs, guest type and word size. */
+  domain: ['max_vcpus:i', 'dom0:i', 'abi:s', 'max_port:i', 'pcpus:i', 'type:s?', 'bits:i?'],
   /** A pending NMI was set on a vCPU (VCPUOP_send_nmi). */
   nmi: ['vcpu:i'],
 

@@ -61,6 +61,8 @@ export function applyEvent(s: VisualState, e: TraceEvent): void {
       s.dom0 = e.dom0 === 1;
       s.abi = e.abi;
       s.maxPort = e.max_port;
+      s.guestType = e.type ?? 'pv';
+      s.bits = e.bits ?? 64;
       for (let i = 0; i < e.max_vcpus; i++) {
         const v = vcpu(s, i);
         v.runstateSince = e.t;

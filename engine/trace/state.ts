@@ -117,6 +117,9 @@ export interface VisualState {
   dom0: boolean;
   abi: string;
   maxPort: number;
+  /** Guest type (pv, hvm, pvh) and word size (64 or 32: ports per 2-level selector word). */
+  guestType: string;
+  bits: number;
   vcpus: VcpuState[];
   pcpus: PcpuState[];
   /** Allocated ports by number. */
@@ -144,6 +147,8 @@ export function emptyState(): VisualState {
     dom0: false,
     abi: '2l',
     maxPort: 0,
+    guestType: 'pv',
+    bits: 64,
     vcpus: [],
     pcpus: [],
     ports: {},

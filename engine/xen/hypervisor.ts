@@ -113,6 +113,8 @@ export class Xen implements SchedHost, EvtchnHost {
       abi: cfg.abi,
       max_port: Math.min(abiPorts - 1, maxPort),
       pcpus: this.sched.npcpus,
+      type: cfg.type,
+      bits: cfg.bits,
     });
     sh.announceDummy();
     // The domain builder: vCPU 0 runs on swapper_pg_dir, pinned (6.1.4, §9.9).

@@ -34,7 +34,7 @@ describe('domain creation (6.1.4, §9.9)', () => {
 
   it('the domain event carries the vCPU count, ABI and port limit', () => {
     const r = makeRig({ maxVcpus: 6, pcpus: 3, dom0: true, abi: 'fifo' });
-    expect(r.trace.cols.get(0)).toEqual({ t: 0, k: 'domain', max_vcpus: 6, dom0: 1, abi: 'fifo', max_port: 131071, pcpus: 3 });
+    expect(r.trace.cols.get(0)).toEqual({ t: 0, k: 'domain', max_vcpus: 6, dom0: 1, abi: 'fifo', max_port: 131071, pcpus: 3, type: 'pv', bits: 64 });
   });
 });
 
