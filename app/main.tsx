@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './shell/ErrorBoundary';
+import { registerOffline } from './share/offline';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -15,3 +16,6 @@ createRoot(root).render(
     </ErrorBoundary>
   </StrictMode>,
 );
+
+// Offline after the first visit (production builds only).
+registerOffline();

@@ -1,9 +1,11 @@
 // Screenshots for people to look at: the playground at 1280×800 and 1920×1080 in every
-// theme (artifacts/screenshots/app-<theme>-<w>x<h>.png), each side-panel tab once, and
-// a teaching moment with IPIs in flight. Each shot also checks the page stays whole.
+// theme (artifacts/screenshots/app-<theme>-<w>x<h>.png), each side-panel tab once, a
+// teaching moment with IPIs in flight, and (share-*.png) the About panel, the Share menu,
+// the Record dialog, the embedded view and presenter mode. Each shot also checks the page
+// stays whole; the projector layout at 1280×800 must leave the stage half the height.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { SHOTS, jumpToChapter, open, watchProblems } from './helpers';
+import { SHOTS, jumpToChapter, open, ready, watchProblems } from './helpers';
 import { encodeLink } from '../engine/scenario/link';
 import { readFileSync } from 'node:fs';
 
@@ -81,3 +83,112 @@ test('screenshot of IPIs in flight (callfunc-stolen preset)', async ({ page }) =
   await page.screenshot({ path: join(SHOTS, 'app-ipis-in-flight-1920x1080.png') });
   expect(problems).toEqual([]);
 });
+
+// --- issue 6: share, present, record --------------------------------------------------
+
+test('the projector theme at 1280×800 gives the stage at least half the height', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  await page.getByRole('radio', { name: 'Projector' }).click();
+  await interestingMoment(page);
+  await page.mouse.move(0, 799);
+  const stage = (await page.getByRole('region', { name: 'Stage' }).boundingBox())!;
+  expect(stage.height).toBeGreaterThanOrEqual(400);
+  // One row of actions, the side panel collapsed to a rail that opens it again.
+  const bar = (await page.getByRole('toolbar', { name: 'Actions at the playhead' }).boundingBox())!;
+  expect(bar.height).toBeLessThan(60);
+  await expect(page.getByRole('tablist', { name: 'Details' })).toHaveCount(0);
+  await noOverflow(page);
+  await page.screenshot({ path: join(SHOTS, 'share-projector-layout-1280x800.png') });
+  await page.getByRole('button', { name: 'Show the details panel' }).click();
+  await expect(page.getByRole('tablist', { name: 'Details' })).toBeVisible();
+  await page.getByRole('button', { name: 'Hide the details panel' }).click();
+  await expect(page.getByRole('tablist', { name: 'Details' })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('the "skipping idle time" cue does not cover the stage titles', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page, encodeLink(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'public', 'presets', 'hotplug-cpu2.json'), 'utf8'))));
+  await page.getByRole('radio', { name: 'Light' }).click();
+  // CPU 2 goes offline at 20 ms after a long quiet stretch: play into it.
+  await jumpToChapter(page, /CPU 3 bring-up/);
+  await page.getByRole('slider', { name: 'Speed' }).fill('1');
+  await page.getByRole('button', { name: 'Play' }).click();
+  // Measured in the page the moment the cue shows (it stays about 2.5 s).
+  const overlaps = await page.waitForFunction(
+    () => {
+      const cue = document.querySelector('.skip-cue');
+      if (!cue) return null;
+      const c = cue.getBoundingClientRect();
+      const stage = document.querySelector('section[aria-label="Stage"]')!;
+      return [...stage.querySelectorAll('h2')]
+        .map((h) => ({ text: h.textContent ?? '', r: h.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 2 && r.height > 2)
+        .filter(({ r }) => c.left < r.right && r.left < c.right && c.top < r.bottom && r.top < c.bottom)
+        .map(({ text }) => text);
+    },
+    undefined,
+    { timeout: 20_000, polling: 'raf' },
+  );
+  expect(await overlaps.jsonValue()).toEqual([]);
+  await page.screenshot({ path: join(SHOTS, 'share-skip-cue-1280x800.png') });
+  await page.keyboard.press('End');
+  expect(problems).toEqual([]);
+});
+
+test('screenshots: About this run, Share menu, Record dialog, embedded view', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  await page.getByRole('radio', { name: 'Light' }).click();
+  await interestingMoment(page);
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.screenshot({ path: join(SHOTS, 'share-menu-1280x800.png') });
+  await page.getByRole('button', { name: 'About this run' }).click();
+  await expect(page.getByRole('dialog', { name: 'About this run' }).getByRole('row', { name: /^Trace hash/ })).toContainText(/[0-9a-f]{64}/);
+  await page.screenshot({ path: join(SHOTS, 'share-about-1280x800.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Record video…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Record a video' })).toContainText('frames at 30 fps');
+  await page.screenshot({ path: join(SHOTS, 'share-record-1280x800.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Presets gallery' }).click();
+  await page.screenshot({ path: join(SHOTS, 'share-presets-1280x800.png') });
+  await page.keyboard.press('Escape');
+  // The embedded view at the iframe's 960×540.
+  await page.setViewportSize({ width: 960, height: 540 });
+  const boot = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'public', 'presets', 'boot-4-vcpus.json'), 'utf8'));
+  await page.goto(`/?embed${encodeLink(boot)}`);
+  await ready(page);
+  await interestingMoment(page);
+  await expect(page.getByRole('link', { name: 'Open in the full playground ↗' })).toBeVisible();
+  await page.mouse.move(0, 539);
+  await page.screenshot({ path: join(SHOTS, 'share-embed-960x540.png') });
+  expect(problems).toEqual([]);
+});
+
+for (const theme of ['Light', 'Projector'] as const) {
+  test(`screenshots of presenter mode in the ${theme.toLowerCase()} theme`, async ({ page }) => {
+    const problems = watchProblems(page);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await open(page, encodeLink(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'public', 'presets', 'ipi-coalescing.json'), 'utf8'))));
+      await page.getByRole('radio', { name: theme }).click();
+      await page.getByRole('button', { name: 'Present' }).click();
+      const presenter = page.getByRole('region', { name: 'Presenter mode' });
+      await expect(presenter).toBeVisible();
+      for (let i = 0; i < 6; i++) await page.keyboard.press('.');
+      await expect(presenter.getByRole('region', { name: 'Speaker notes' })).toContainText(/./);
+      await page.mouse.move(0, size.height - 1);
+      await noOverflow(page);
+      await page.screenshot({ path: join(SHOTS, `share-presenter-${theme.toLowerCase()}-${size.width}x${size.height}.png`) });
+      await page.keyboard.press('Escape');
+      await expect(presenter).toBeHidden();
+    }
+    expect(problems).toEqual([]);
+  });
+}

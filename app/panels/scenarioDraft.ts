@@ -47,7 +47,12 @@ export const nextStepKey = () => ++stepKeys;
 
 function str(v: unknown, dflt: unknown = ''): string {
   if (v === undefined || v === null) return dflt === null || dflt === undefined ? '' : String(dflt);
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return ''; // too deep to show; validation names the field
+  }
 }
 
 /** Splits a command line into the options the form has controls for and the rest. */
@@ -76,35 +81,54 @@ export function joinCmdline(d: Pick<Draft, 'nosmp' | 'noapic' | 'nopvspin' | 'ma
   return parts.join(' ');
 }
 
-export function draftFromInput(input: ScenarioInput): Draft {
-  const h = input.host ?? {};
-  const g = input.guest ?? {};
+/** A plain object, or an empty one (the form never trusts the shape of what it is given). */
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** JSON text of a step's fields, or a note when it cannot be shown (e.g. nested too deeply). */
+function fieldsText(rest: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(rest) ?? '{}';
+  } catch {
+    return '{"error": "these fields cannot be shown"}';
+  }
+}
+
+/**
+ * The form's draft of a scenario input. Total: whatever `raw` is (the form may be handed
+ * an unvalidated value), it returns a draft and never throws.
+ */
+export function draftFromInput(raw: ScenarioInput): Draft {
+  const input = obj(raw) as ScenarioInput;
+  const h = obj(input.host) as NonNullable<ScenarioInput['host']>;
+  const g = obj(input.guest) as NonNullable<ScenarioInput['guest']>;
   const v = validateScenario(input);
   const s = v.ok ? v.scenario : null;
   return {
-    title: input.title ?? '',
-    goal: input.goal ?? '',
-    notes: input.notes,
+    title: typeof input.title === 'string' ? input.title : '',
+    goal: typeof input.goal === 'string' ? input.goal : '',
+    notes: Array.isArray(input.notes) ? input.notes.filter((n): n is string => typeof n === 'string') : undefined,
     seed: str(input.seed, DEFAULTS.seed),
     kernel: str(input.kernel, DEFAULTS.kernel),
     pcpus: str(h.pcpus, DEFAULTS.pcpus),
-    tslice: str(h.sched?.tslice_ms, DEFAULTS.tslice_ms),
-    ratelimit: str(h.sched?.ratelimit_us, DEFAULTS.ratelimit_us),
+    tslice: str(obj(h.sched).tslice_ms, DEFAULTS.tslice_ms),
+    ratelimit: str(obj(h.sched).ratelimit_us, DEFAULTS.ratelimit_us),
     type: str(g.type, DEFAULTS.type),
     dom0: g.dom0 === true,
     vcpus: str(g.vcpus, g.dom0 ? (s?.guest.vcpus ?? '') : DEFAULTS.vcpus),
     dom0MaxVcpus: str(g.dom0_max_vcpus, ''),
     madtCpus: str(g.madt_cpus, ''),
     ...splitCmdline(typeof g.cmdline === 'string' ? g.cmdline : ''),
-    hotplug: g.hotplug ?? DEFAULTS.hotplug,
+    hotplug: typeof g.hotplug === 'boolean' ? g.hotplug : DEFAULTS.hotplug,
     nrCpus: str(g.nr_cpus, DEFAULTS.nr_cpus),
     evtchn: str(g.evtchn, DEFAULTS.evtchn),
     bits: str(g.bits, DEFAULTS.bits),
-    vcpuInfoPlacement: g.vcpu_info_placement ?? DEFAULTS.vcpu_info_placement,
+    vcpuInfoPlacement: typeof g.vcpu_info_placement === 'boolean' ? g.vcpu_info_placement : DEFAULTS.vcpu_info_placement,
     until: str(input.until, ''),
-    steps: (input.steps ?? []).map((st) => {
-      const { at, do: kind, ...rest } = st as StepInput & Record<string, unknown>;
-      return { key: nextStepKey(), at: str(at, '0'), do: String(kind), fields: JSON.stringify(rest) };
+    steps: (Array.isArray(input.steps) ? input.steps : []).map((st) => {
+      const { at, do: kind, ...rest } = obj(st) as StepInput & Record<string, unknown>;
+      return { key: nextStepKey(), at: str(at, '0'), do: String(kind), fields: fieldsText(rest) };
     }),
   };
 }

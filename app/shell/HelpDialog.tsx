@@ -3,10 +3,11 @@
 
 import { useEffect, useRef } from 'react';
 import { usePlayground, useActions } from '../store/context';
-import { KEYS } from './keys';
+import { KEYS, PRESENTER_KEYS } from './keys';
 
 export function HelpDialog() {
   const open = usePlayground((s) => s.view.helpOpen);
+  const presenter = usePlayground((s) => s.view.presenter);
   const actions = useActions();
   const close = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);
@@ -37,9 +38,10 @@ export function HelpDialog() {
         }}
       >
         <h2 id="help-title">Keyboard shortcuts</h2>
+        {presenter ? <h3>In presenter mode (a clicker sends PgDn, PgUp and .)</h3> : null}
         <table className="keys">
           <tbody>
-            {KEYS.map((k) => (
+            {(presenter ? PRESENTER_KEYS : KEYS).map((k) => (
               <tr key={k.what}>
                 <th scope="row">
                   {k.keys.map((key, i) => (
@@ -57,6 +59,11 @@ export function HelpDialog() {
         <p className="muted small">
           1× plays 1 ms of virtual time per second; long idle gaps are skipped (the stage says how much). Playback pauses by itself when the tab is hidden.
           Click a vCPU to offline it, send it an IPI, preempt it or mask its interrupts: the action becomes a step of the scenario at the playhead.
+        </p>
+        <p className="muted small">
+          Presenter mode (the Present button) shows the stage full screen with the chapters and the scenario&apos;s speaker notes; there <kbd>.</kbd> goes to the next
+          chapter, like a clicker&apos;s “next” button, and <kbd>Esc</kbd> leaves. Share → Copy link gives a link to this very moment; drop a scenario file or an
+          exported PNG/SVG on the page to open it.
         </p>
         <button ref={close} type="button" className="primary" onClick={() => actions.setHelpOpen(false)}>
           Close

@@ -2,7 +2,7 @@
 // /proc/interrupts, the raw hypercall console and the scenario form (WAI-ARIA tabs:
 // arrow keys move between tabs, the active one owns the panel).
 
-import { useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { usePlayground, useActions } from '../store/context';
 import { PANELS, type PanelId } from '../store/store';
 import { NarrationPanel } from '../panels/NarrationPanel';
@@ -40,7 +40,52 @@ function PanelContent({ id }: { id: PanelId }) {
   }
 }
 
+/** Screens where the projector theme collapses the side panel by default (the stage needs the room). */
+export const SMALL_SCREEN = '(max-width: 1599px)';
+
+function useMedia(query: string): boolean {
+  const get = () => (typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia(query).matches : false);
+  const [on, setOn] = useState(get);
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return;
+    const mq = window.matchMedia(query);
+    const f = () => setOn(mq.matches);
+    f();
+    mq.addEventListener?.('change', f);
+    return () => mq.removeEventListener?.('change', f);
+  }, [query]);
+  return on;
+}
+
+/** Is the side panel shown? 'auto' hides it in the projector theme on small screens. */
+export function useSidePanelOpen(): boolean {
+  const pref = usePlayground((s) => s.view.sidePanel);
+  const theme = usePlayground((s) => s.view.theme);
+  const small = useMedia(SMALL_SCREEN);
+  return pref === 'auto' ? !(theme === 'projector' && small) : pref === 'open';
+}
+
 export function SidePanel() {
+  const open = useSidePanelOpen();
+  return open ? <SidePanelOpen /> : <SidePanelRail />;
+}
+
+/** The collapsed side panel: a rail with a button that shows it again. */
+function SidePanelRail() {
+  const actions = useActions();
+  return (
+    <aside className="side-panel collapsed" aria-label="Details">
+      <button type="button" className="rail-btn" aria-expanded={false} aria-label="Show the details panel" title="Show the details panel (narration, logs, /proc/interrupts, scenario)" onClick={() => actions.setSidePanel('open')}>
+        <Icon name="narrow" />
+        <span className="rail-label" aria-hidden="true">
+          Details
+        </span>
+      </button>
+    </aside>
+  );
+}
+
+function SidePanelOpen() {
   const actions = useActions();
   const panel = usePlayground((s) => s.view.panel);
   const wide = usePlayground((s) => s.view.widePanel);
@@ -89,6 +134,16 @@ export function SidePanel() {
         onClick={() => actions.setWidePanel(!wide)}
       >
         <Icon name={wide ? 'narrow' : 'widen'} />
+      </button>
+      <button
+        type="button"
+        className="widen"
+        aria-expanded={true}
+        aria-label="Hide the details panel"
+        title="Hide the details panel (more room for the stage)"
+        onClick={() => actions.setSidePanel('closed')}
+      >
+        ×
       </button>
       </div>
       <div role="tabpanel" id={`panel-${panel}`} aria-labelledby={`tab-${panel}`} className="tabpanel">

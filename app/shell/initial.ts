@@ -1,26 +1,18 @@
-// What the page opens with: the scenario in the URL hash (engine/scenario/link.ts) when
-// there is one, else the default preset. A damaged or invalid link is reported (the
-// banner names the field) and the default preset runs instead.
+// What the page opens with: the default preset, then the scenario and moment in the URL
+// hash (app/share/links.ts) when there is one. A damaged, hostile or invalid link is
+// reported (the banner says what is wrong) and the default preset runs instead.
 
-import { decodeLink } from '../../engine/scenario/link';
 import { PRESETS } from '../../engine/scenario/presets';
-import type { ScenarioError, ScenarioInput } from '../../engine/scenario/types';
+import { createPlaygroundStore, type PlaygroundStore, type StoreDeps } from '../store/store';
+import { openHash, splitHash, type OpenResult } from '../share/links';
 
 export const DEFAULT_PRESET = PRESETS[0];
 
-export interface InitialLoad {
-  /** The default preset (always loaded first, so something good runs). */
-  fallback: { input: ScenarioInput; presetId: string };
-  /** The link's scenario, to load over it (validated by the store). */
-  link: { input: unknown; time: number | null } | null;
-  /** The link could not be decoded. */
-  error: ScenarioError | null;
-}
-
-export function initialLoad(hash: string): InitialLoad {
-  const fallback = { input: structuredClone(DEFAULT_PRESET.input), presetId: DEFAULT_PRESET.id };
-  if (!hash || hash === '#') return { fallback, link: null, error: null };
-  const d = decodeLink(hash);
-  if (!d.ok) return { fallback, link: null, error: d.error };
-  return { fallback, link: { input: d.input, time: typeof d.view.t === 'number' ? d.view.t : null }, error: null };
+/** A store that runs the default preset, then opens the link in `hash` over it. */
+export function initialStore(hash: string, deps: StoreDeps = {}): { store: PlaygroundStore; opened: OpenResult } {
+  const store = createPlaygroundStore(structuredClone(DEFAULT_PRESET.input), deps);
+  store.setState((s) => ({ scenario: { ...s.scenario, presetId: DEFAULT_PRESET.id } }));
+  const opened = hash && hash !== '#' ? openHash(store, hash) : 'none';
+  if (opened === 'opened' && splitHash(hash).flags.has('present') && !deps.embed) store.getState().setPresenter(true);
+  return { store, opened };
 }

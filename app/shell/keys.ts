@@ -1,17 +1,29 @@
 // The keyboard map (also listed in the help dialog). Presenter clickers send PgUp/PgDn
-// and `.`: PgUp/PgDn move between chapters, `.` plays/pauses (RaftScope's clicker key),
-// so a lecturer can jump to a chapter and play it without touching the laptop.
+// and `.`: PgUp/PgDn move between chapters; `.` plays/pauses (RaftScope's clicker key),
+// except in presenter mode, where it goes to the next chapter like the clicker's
+// "next" button, so a lecturer can step through a run without touching the laptop.
 
 import type { PlaygroundState } from '../store/store';
 
 export const KEYS: { keys: string[]; what: string }[] = [
-  { keys: ['Space', '.'], what: 'Play / pause' },
+  { keys: ['Space'], what: 'Play / pause' },
+  { keys: ['.'], what: 'Play / pause; in presenter mode: next chapter (a clicker\'s "next")' },
   { keys: ['←', '→'], what: 'Step back / forward to the previous / next moment that changes the picture' },
   { keys: ['PgUp', 'PgDn'], what: 'Previous / next chapter (scenario steps, CPU bring-up, offline, panic)' },
   { keys: ['Home', 'End'], what: 'Reset to the start / go to the end' },
   { keys: ['+', '−'], what: 'Faster / slower' },
   { keys: ['?'], what: 'This help' },
-  { keys: ['Esc'], what: 'Close a dialog or menu' },
+  { keys: ['Esc'], what: 'Close a dialog or menu; leave presenter mode' },
+];
+
+/** Presenter mode's keys (the help dialog lists them while presenting). */
+export const PRESENTER_KEYS: { keys: string[]; what: string }[] = [
+  { keys: ['PgDn', '.'], what: 'Next chapter (a clicker\'s "next")' },
+  { keys: ['PgUp'], what: 'Previous chapter (a clicker\'s "back")' },
+  { keys: ['Space'], what: 'Play / pause' },
+  { keys: ['←', '→'], what: 'Step back / forward' },
+  { keys: ['Home', 'End'], what: 'Start / end of the run' },
+  { keys: ['Esc'], what: 'Leave presenter mode' },
 ];
 
 /** Elements whose own keyboard handling wins (typing, menus, tabs, sliders, buttons). */
@@ -44,7 +56,19 @@ export function handleKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' |
     }
     return false;
   }
+  // A dialog handles its own keys (Esc closes it).
+  if (s.view.dialog) return false;
   if (ownsKeys(e.target as Element | null, e.key)) return false;
+  if (s.view.presenter) {
+    if (e.key === '.') {
+      s.nextChapter();
+      return true;
+    }
+    if (e.key === 'Escape') {
+      s.setPresenter(false);
+      return true;
+    }
+  }
   switch (e.key) {
     case ' ':
     case '.':

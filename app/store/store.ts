@@ -20,6 +20,8 @@ import { INT_COLS, STR_COLS } from '../../engine/trace/events';
 import { isRunCancelled, type EngineClient, type Summary } from '../engine/client';
 import type { TimeWindow, VcpuAction } from '../stage/contract';
 import { THEMES, type ThemeName } from '../theme/palette';
+import type { LinkView } from '../../engine/scenario/link';
+import { PRESETS } from '../../engine/scenario/presets';
 import { actionWords, stepForAction, stepTimeAt, withStep } from './actions';
 import { firstAbove, lastBelow } from './ints';
 import { advanceClock, clampSpeed } from './playback';
@@ -29,6 +31,18 @@ import type { Chapter } from './traceIndex';
 
 export type PanelId = 'narration' | 'hypercalls' | 'console' | 'interrupts' | 'raw' | 'scenario';
 export const PANELS: PanelId[] = ['narration', 'hypercalls', 'console', 'interrupts', 'raw', 'scenario'];
+/** The shell's dialogs (one at a time; while one is open, playground keys are off). */
+export type DialogId = 'about' | 'record' | 'presets' | 'copy' | 'open';
+/** Side panel: open or collapsed by the user, or 'auto' (collapsed in the projector theme on small screens). */
+export type SidePanelPref = 'auto' | 'open' | 'closed';
+
+/** Why a link or a file could not be opened (the playground keeps running what it ran). */
+export interface OpenError {
+  source: 'link' | 'file';
+  /** Field path of a validation error ('' = the whole thing). */
+  path: string;
+  message: string;
+}
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed';
 export type MotionPref = 'system' | 'reduce' | 'full';
 
@@ -42,6 +56,8 @@ export interface ScenarioSlice {
   /** Why the last scenario offered was rejected (banner); the shown one keeps running. */
   error: ScenarioError | null;
   rejected: unknown;
+  /** A link or file that could not be opened (its own banner). */
+  openError: OpenError | null;
 }
 
 export interface RunSlice {
@@ -95,6 +111,16 @@ export interface ViewSlice {
   rawCall: { at: number; vcpu: number; op: string } | null;
   /** The side panel takes more of the width (wide /proc/interrupts, long log lines). */
   widePanel: boolean;
+  /** Side panel shown or collapsed to a rail. */
+  sidePanel: SidePanelPref;
+  /** Presenter mode: full-screen stage, chapters, speaker notes; `.` = next chapter. */
+  presenter: boolean;
+  /** Embedded in an iframe (`?embed`): stage and transport only. */
+  embed: boolean;
+  /** The dialog open, if any. */
+  dialog: DialogId | null;
+  /** Text for the "copy this" dialog (when the clipboard is refused). */
+  copyText: { label: string; text: string } | null;
 }
 
 export interface PlaygroundState {
@@ -113,6 +139,16 @@ export interface PlaygroundState {
   issueHypercall(vcpu: number, op: string, args: Record<string, unknown>): boolean;
   dismissError(): void;
   dismissFailure(): void;
+  /**
+   * Opens a scenario from a link or a file with its view (playhead, theme, panel,
+   * window): validated first; an invalid one sets `openError` and what runs keeps running.
+   */
+  openShared(input: unknown, view: LinkView, source: OpenError['source']): boolean;
+  /** A link or file that could not even be decoded. */
+  reportOpenError(e: OpenError): void;
+  dismissOpenError(): void;
+  /** Moves the playhead to exactly `t` (and to event position `i` when it agrees with `t`). */
+  seekExact(t: number, i?: number | null): void;
   // run (driven by drivers.ts)
   hasWork(): boolean;
   work(deadline: number): boolean;
@@ -146,11 +182,18 @@ export interface PlaygroundState {
   setIpiSender(cpu: number): void;
   setNotice(text: string | null): void;
   setWidePanel(on: boolean): void;
+  setSidePanel(p: SidePanelPref): void;
+  setPresenter(on: boolean): void;
+  setDialog(d: DialogId | null): void;
+  /** Shows text to copy by hand (the clipboard was refused). */
+  showCopy(label: string, text: string): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
 
 export interface StoreDeps {
+  /** Embedded view (`?embed`). */
+  embed?: boolean;
   /** Where the theme and motion preference persist (localStorage in the page). */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Wall clock for throttling, ms. */
@@ -202,6 +245,10 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
   let makeClient: (() => EngineClient) | null = null;
   let seq = 0;
   let queued: { input: ScenarioInput; keepTime: number | null } | null = null;
+  /** The run in flight and the playhead it keeps (re-queued as it was if the engine is detached). */
+  let inFlight: { input: ScenarioInput; keepTime: number | null } | null = null;
+  /** Where the playhead goes when the pending run takes over (a link's moment). */
+  let seekOnTakeover: { t: number; i: number | null } | null = null;
   let lastVersionBump = 0;
   let bumpQueued = false;
   const defer = deps.defer ?? ((f: () => void) => void setTimeout(f, 0));
@@ -219,6 +266,7 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         return;
       }
       const id = ++seq;
+      inFlight = { input, keepTime };
       mark(`xsp:run-start:${id}`);
       let tl: Timeline | null = null;
       const adopt = (cols: TraceColumns) => {
@@ -245,7 +293,9 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         .then(
           ({ summary, cols }) => {
             if (id !== seq) return;
+            inFlight = null;
             if (!summary.ok) {
+              seekOnTakeover = null;
               // The engine refused it (validation should have caught this first).
               setScenario({ error: summary.error ?? { path: '', message: 'invalid scenario' }, rejected: input });
               restoreLastGood(tl);
@@ -259,6 +309,8 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
           },
           (e: unknown) => {
             if (id !== seq || isRunCancelled(e)) return;
+            inFlight = null;
+            seekOnTakeover = null;
             const message = e instanceof Error ? e.message : String(e);
             const failed = get().scenario.input;
             setRun({ status: 'failed', failure: { message, input: failed }, pending: null });
@@ -326,6 +378,7 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         presetId: null,
         error: v0.ok ? null : v0.error,
         rejected: v0.ok ? null : initial,
+        openError: null,
       },
       run: { status: 'idle', timeline: null, pending: null, traceVersion: 0, received: 0, summary: null, failure: null },
       playback: {
@@ -353,6 +406,11 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         notice: null,
         rawCall: null,
         widePanel: false,
+        sidePanel: 'auto',
+        presenter: false,
+        embed: !!deps.embed,
+        dialog: null,
+        copyText: null,
       },
 
       attach(create) {
@@ -370,12 +428,17 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         seq++;
         const { run } = get();
         if (run.status === 'running') {
-          queued = { input: get().scenario.input, keepTime: run.pending ? get().playback.time : null };
+          // Start the same run again on attach, keeping the playhead it was asked to keep
+          // (a link's moment survives React's development double mount).
+          const keep = inFlight ? inFlight.keepTime !== null || !!run.pending : !!run.pending;
+          queued = { input: inFlight?.input ?? get().scenario.input, keepTime: keep ? get().playback.time : null };
         }
+        inFlight = null;
       },
 
       loadScenario(input, opts = {}) {
         const v = validateScenario(input);
+        if (v.ok) seekOnTakeover = null;
         if (!v.ok) {
           setScenario({ error: v.error, rejected: input });
           return false;
@@ -422,6 +485,53 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
         setRun({ failure: null, status: get().run.status === 'failed' ? 'done' : get().run.status });
       },
 
+      openShared(input, view, source) {
+        const v = validateScenario(input);
+        if (!v.ok) {
+          setScenario({ openError: { source, path: v.error.path, message: v.error.message } });
+          return false;
+        }
+        const t = typeof view.t === 'number' ? view.t : 0;
+        const i = typeof view.i === 'number' && Number.isInteger(view.i) && view.i >= 0 ? view.i : null;
+        // The view first: theme (for this visit only), panel, window, selection.
+        const patch: Partial<ViewSlice> = { selectedEvent: null, hoveredEvent: null, window: null };
+        if (typeof view.theme === 'string' && (THEMES as string[]).includes(view.theme)) patch.theme = view.theme as ThemeName;
+        if (typeof view.panel === 'string' && (PANELS as string[]).includes(view.panel)) patch.panel = view.panel as PanelId;
+        const w0 = view.w0;
+        const w1 = view.w1;
+        if (typeof w0 === 'number' && typeof w1 === 'number' && w0 >= 0 && w1 > w0) patch.window = { t0: w0, t1: w1 };
+        if (typeof view.sel === 'number' && Number.isInteger(view.sel) && view.sel >= 0) patch.selectedEvent = view.sel;
+        setScenario({ openError: null });
+        const presetId = presetIdOf(input);
+        const { run, scenario } = get();
+        const tl = run.timeline;
+        if (tl && tl.caughtUp && !run.pending && run.status === 'done' && JSON.stringify(scenario.input) === JSON.stringify(input)) {
+          // The very run on screen: only the moment and the view change.
+          setScenario({ error: null, rejected: null, presetId: presetId ?? scenario.presetId });
+          setView(patch);
+          get().seekExact(t, i);
+          return true;
+        }
+        setPlayback({ playing: false, time: t, lastFrame: null, skip: null });
+        if (!get().loadScenario(input, { presetId, keepTime: t })) return false;
+        seekOnTakeover = { t, i };
+        setView(patch);
+        return true;
+      },
+      reportOpenError(e) {
+        setScenario({ openError: e });
+      },
+      dismissOpenError() {
+        setScenario({ openError: null });
+      },
+      seekExact(t, i = null) {
+        const tl = get().run.timeline;
+        if (!tl) return;
+        const time = Math.max(0, Math.min(t, tl.endTime));
+        const sh = showAt(tl, exactIndex(tl, time, i), get().playback.picture);
+        setPlayback({ ...sh, time: Math.max(time, sh.time ?? 0), playing: false });
+      },
+
       hasWork() {
         const { run } = get();
         return !!run.pending || (!!run.timeline && run.timeline.folded < run.timeline.cols.length);
@@ -442,6 +552,15 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
             setRun({ timeline: p, pending: null, traceVersion: run.traceVersion + 1 });
             // Same events up to the playhead: same index, the very same picture. Otherwise
             // (the engine re-timed something before the playhead) the same time.
+            const want = seekOnTakeover;
+            seekOnTakeover = null;
+            if (want) {
+              // A link's moment: its exact time, and its event position when that agrees.
+              const t = p.caughtUp ? Math.min(want.t, p.endTime) : want.t;
+              const sh = showAt(p, exactIndex(p, t, want.i), null);
+              setPlayback({ ...sh, time: Math.max(t, sh.time ?? 0) });
+              return get().hasWork();
+            }
             const same = old !== null && !at.playing && at.index <= p.folded && samePrefix(old.cols, p.cols, at.index);
             const i = same ? at.index : p.indexAtTime(at.time);
             setPlayback({ ...showAt(p, i, null), time: at.time });
@@ -648,8 +767,45 @@ export function createPlaygroundStore(initial: ScenarioInput, deps: StoreDeps = 
       setWidePanel(widePanel) {
         setView({ widePanel });
       },
+      setSidePanel(sidePanel) {
+        setView({ sidePanel });
+      },
+      setPresenter(presenter) {
+        setView({ presenter, dialog: null, helpOpen: false });
+      },
+      setDialog(dialog) {
+        setView(dialog === 'copy' ? { dialog } : { dialog, copyText: null });
+      },
+      showCopy(label, text) {
+        setView({ dialog: 'copy', copyText: { label, text } });
+      },
     };
   });
+}
+
+/** The preset a scenario input is, unchanged, or null. */
+export function presetIdOf(input: unknown): string | null {
+  let j: string | undefined;
+  try {
+    j = JSON.stringify(input);
+  } catch {
+    return null;
+  }
+  return PRESETS.find((p) => JSON.stringify(p.input) === j)?.id ?? null;
+}
+
+/**
+ * The playhead position for time `t`: `i` when it agrees with `t` (the event before it
+ * is at or before `t`, the one at it after or at `t`), else just after the last event at
+ * or before `t`.
+ */
+export function exactIndex(tl: Timeline, t: number, i: number | null): number {
+  if (i !== null && i >= 0 && i <= tl.folded) {
+    const before = i > 0 ? tl.cols.t[i - 1] : -Infinity;
+    const at = i < tl.folded ? tl.cols.t[i] : Infinity;
+    if (before <= t && at >= t) return i;
+  }
+  return tl.indexAtTime(t);
 }
 
 /** Do two traces hold the same events [0, n)? (Typed-array compare of the columns and the strings they use.) */

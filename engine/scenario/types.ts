@@ -160,7 +160,7 @@ export const LIMITS = {
   maxTitle: 200,
   maxGoal: 300,
   maxUntilNs: 600_000_000_000, // 10 minutes of virtual time
-  maxTraceEvents: 5_000_000,
+  maxTraceEvents: 2_000_000,
   maxInputBytes: 1_000_000,
   maxNotes: 1_000,
   maxNoteLength: 2_000,
