@@ -100,7 +100,7 @@ function fieldsText(rest: Record<string, unknown>): string {
  * an unvalidated value), it returns a draft and never throws.
  */
 export function draftFromInput(raw: ScenarioInput): Draft {
-  const input = obj(raw) as ScenarioInput;
+  const input = obj(raw) as unknown as ScenarioInput;
   const h = obj(input.host) as NonNullable<ScenarioInput['host']>;
   const g = obj(input.guest) as NonNullable<ScenarioInput['guest']>;
   const v = validateScenario(input);
