@@ -3,20 +3,27 @@
 //   - no main-thread task over 50 ms while the engine runs (PerformanceObserver 'longtask'
 //     from navigation until the whole trace is simulated, streamed and folded);
 //   - seek anywhere in the million-event trace ≤ 50 ms (scrubber input → the picture
-//     rendered, 20 random points);
-//   - p95 frame time ≤ 16.7 ms while playing the storm (requestAnimationFrame intervals);
+//     rendered, 20 random points after 2 warm-up seeks);
+//   - p95 frame time ≤ 16.7 ms while playing the storm (requestAnimationFrame intervals
+//     after 1 s of warm-up, ≥ 330 frames at each speed);
 //   - initial JavaScript ≤ 250 KB gzip (the entry chunk and what it preloads).
 // The figures go to artifacts/ui-budgets.json and the test log; BENCHMARKS.md records them.
 import { expect, test, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { encodeLink } from '../engine/scenario/link';
 import { jumpToChapter, ready } from './helpers';
 
 const ROOT = join(import.meta.dirname, '..');
 const STORM = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'ipi-storm-128.json'), 'utf8'));
 const results: Record<string, unknown> = {};
+
+// Measured without Playwright's trace recorder: while it records (playwright.config.ts
+// keeps traces of failures) it streams a screencast of every frame, which costs the
+// browser as much as a good part of the page and is not the app's work.
+test.use({ trace: 'off', screenshot: 'off', video: 'off' });
 
 function p(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -50,7 +57,7 @@ test('initial JavaScript of the build is at most 250 KB gzip', () => {
 });
 
 test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: 120_000 });
 
   test('no long main-thread task while the engine runs; seeks ≤ 50 ms; p95 frame ≤ 16.7 ms while playing', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -61,6 +68,8 @@ test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
         for (const e of list.getEntries()) w.__longtasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
+    // The machine's load (the budgets are wall-clock figures on a shared machine).
+    record('load_average_at_start', loadavg().map((x) => +x.toFixed(2)));
     const t0 = Date.now();
     await page.goto(`/${encodeLink(STORM)}`);
     await ready(page, 50_000);
@@ -81,7 +90,8 @@ test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
     record('longtasks_startup_ms', tasks.filter((t) => t.start < runStart).map((t) => Math.round(t.duration)));
     expect.soft(Math.max(0, ...during.map((t) => t.duration))).toBeLessThanOrEqual(50);
 
-    // 2. Seek anywhere: set the scrubber, measure until the picture is rendered.
+    // 2. Seek anywhere: set the scrubber, measure until the picture is rendered. Two
+    //    warm-up seeks first (code paths compiled, pictures' sprites made), then 20.
     const seeks = await page.evaluate(async () => {
       const input = document.querySelector<HTMLInputElement>('input[aria-label="Playhead"]')!;
       const max = Number(input.max);
@@ -91,6 +101,12 @@ test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
       const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
       const work: number[] = [];
       const toFrame: number[] = [];
+      for (const warm of [0.37, 0.81]) {
+        setValue.call(input, String(Math.floor(warm * max)));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        await frame();
+      }
       for (let i = 0; i < 20; i++) {
         await frame();
         const t = Math.floor(rand() * max);
@@ -103,21 +119,33 @@ test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
       }
       return { work, toFrame };
     });
-    record('seek_ms', { max_work: +Math.max(...seeks.work).toFixed(1), p50_work: +p(seeks.work, 0.5).toFixed(1), max_to_next_frame: +Math.max(...seeks.toFrame).toFixed(1) });
+    record('seek_ms', {
+      max_work: +Math.max(...seeks.work).toFixed(1),
+      p50_work: +p(seeks.work, 0.5).toFixed(1),
+      // Until the next animation frame starts: canvases are drawn in it (the stage's pictures).
+      p50_to_next_frame: +p(seeks.toFrame, 0.5).toFixed(1),
+      max_to_next_frame: +Math.max(...seeks.toFrame).toFixed(1),
+    });
     expect.soft(Math.max(...seeks.work)).toBeLessThanOrEqual(50);
 
-    // 3. Play the storm and time the frames.
-    await jumpToChapter(page, /Step 1:/);
+    // 3. Play the storm and time the frames: 1 s of warm-up (the first frames of playing
+    //    mount what playing shows), then at least 330 frames (p95 over ≥ 300), for 5.5 s
+    //    at least and 20 s at most.
     for (const speed of [1, 10]) {
+      // Each speed from the storm's first step (10× would otherwise run off the end).
+      await jumpToChapter(page, /Step 1:/);
       await page.getByRole('slider', { name: 'Speed' }).fill(String(Math.log10(speed)));
       const frames = await page.evaluate(async () => {
         const play = document.querySelector<HTMLButtonElement>('button[aria-label="Play"]')!;
         play.click();
+        const raf = () => new Promise<number>((r) => requestAnimationFrame(r));
+        let last = await raf();
+        const warm = last + 1000;
+        while (last < warm) last = await raf();
         const deltas: number[] = [];
-        let last = await new Promise<number>((r) => requestAnimationFrame(r));
-        const end = last + 3000;
-        while (last < end) {
-          const now = await new Promise<number>((r) => requestAnimationFrame(r));
+        const start = last;
+        while ((deltas.length < 330 || last - start < 5500) && last - start < 20_000) {
+          const now = await raf();
           deltas.push(now - last);
           last = now;
         }
@@ -125,6 +153,7 @@ test.describe('with the 128-vCPU IPI storm (~1M events)', () => {
         return deltas;
       });
       const played = await page.getByRole('group', { name: 'Transport' }).locator('.clock').textContent();
+      record(`load_average_after_${speed}x`, loadavg().map((x) => +x.toFixed(2)));
       record(`frames_at_${speed}x`, { frames: frames.length, p50_ms: +p(frames, 0.5).toFixed(1), p95_ms: +p(frames, 0.95).toFixed(1), max_ms: +Math.max(...frames).toFixed(1), clock: played });
       expect.soft(p(frames, 0.95)).toBeLessThanOrEqual(16.7 + 0.5); // rAF timestamps jitter by a fraction of a ms
     }

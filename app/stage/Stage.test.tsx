@@ -12,10 +12,14 @@ import { Stage } from './Stage';
 import { TimeSpace } from './TimeSpace';
 
 afterEach(cleanup);
+// A real simulation and a full stage render per test: give a loaded machine time.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 let cols: TraceColumns;
 let kf: Keyframes;
 beforeAll(() => {
+  // jsdom has no 2D canvas: the pictures are skipped, the accessible layers are what is tested.
+  HTMLCanvasElement.prototype.getContext = (() => null) as never;
   const scenario = JSON.parse(readFileSync('public/presets/ipi-coalescing.json', 'utf8'));
   cols = simulate(scenario).cols;
   kf = new Keyframes(cols);
@@ -145,6 +149,49 @@ describe('TimeSpace', () => {
     const img = screen.getByRole('img', { name: 'Time-space diagram' });
     const desc = document.getElementById(img.getAttribute('aria-describedby')!);
     expect(desc?.textContent).toMatch(/^Showing 10 ms to 14 ms of a 15 ms run, 4 vCPU lanes\. In view: \d+ hypercalls, 3 IPIs \(2 coalesced\), 0 console lines, 4 scenario steps\. Playhead at 13\.5 ms/);
+  });
+});
+
+describe('Stage of a big guest (tiles, bitmap event channels)', () => {
+  // 40 vCPUs: canvas tiles with an accessible group per vCPU, and 280+ ports drawn as
+  // a bitmap with a focusable, named cell per port.
+  let big: TraceColumns;
+  let bigKf: Keyframes;
+  beforeAll(() => {
+    big = simulate({
+      version: 1,
+      host: { pcpus: 16 },
+      guest: { vcpus: 40, nr_cpus: 40 },
+      steps: [{ at: '12ms', do: 'ipi', from: 0, to: 'allbutself', vector: 'CALL_FUNCTION' }],
+    }).cols;
+    bigKf = new Keyframes(big);
+  });
+
+  function bigProps(): StageProps {
+    // Just after the 20th send of the broadcast.
+    let sends = 0;
+    let index = 0;
+    for (let i = 0; i < big.length && sends < 20; i++) if (big.get(i).k === 'ipi_send' && ++sends === 20) index = i + 1;
+    return { ...propsAt(0), cols: big, state: bigKf.at(index), index, time: big.t[index - 1], endTime: big.t[big.length - 1] };
+  }
+
+  it('names every tile as a vCPU group with its actions button and its state in words', async () => {
+    render(<Stage {...bigProps()} />);
+    const g12 = await screen.findByRole('group', { name: 'vCPU 12' });
+    expect(within(g12).getByRole('button', { name: 'CPU 12 actions' })).toBeTruthy();
+    expect(screen.getAllByRole('group', { name: /^vCPU \d+$/ })).toHaveLength(40);
+    const desc = document.getElementById(g12.getAttribute('aria-describedby')!);
+    expect(desc?.textContent).toMatch(/^vCPU 12: Linux online; Xen up/);
+    fireEvent.click(within(g12).getByRole('button', { name: 'CPU 12 actions' }));
+    expect(screen.getByRole('menu').textContent).toContain('Take CPU 12 offline');
+  });
+
+  it('names each port cell of the bitmap and each target of the broadcast', async () => {
+    render(<Stage {...bigProps()} />);
+    const ports = screen.getByRole('grid', { name: 'Event channels' });
+    expect((await within(ports).findAllByRole('gridcell', { name: /^port \d+ resched\d+/ })).length).toBeGreaterThanOrEqual(40);
+    expect(within(ports).getByRole('gridcell', { name: 'port 0 reserved' })).toBeTruthy();
+    expect(screen.getAllByRole('img', { name: /^CALL_FUNCTION IPI from CPU 0 to CPU \d+: / }).length).toBeGreaterThan(10);
   });
 });
 

@@ -2,20 +2,23 @@
 // run on, IPI arrows between them, the event-channel bitmaps, and a legend. It draws
 // only what StageProps gives it and reports clicks through the callbacks.
 
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { cssVars, PALETTES } from '../theme/palette';
 import { ArrowLayer } from './ArrowLayer';
 import { arrowViews, bundleArrows, summarizeBundle, waitReason, type ArrowClock, type ArrowView } from './arrows';
 import { formatNs, VECTOR_SHORT, vectorVar } from './format';
 import type { StageProps, VcpuAction } from './contract';
 import { Legend } from './Legend';
-import { cellRect, layoutColumn, splitStage, type Rect } from './layout';
+import { cellRect, layoutColumn, splitStage, type Rect, type StageSplit } from './layout';
 import { PcpuRow } from './PcpuRow';
 import { layoutPorts, PortGrid, portsSignature } from './PortGrid';
 import { groupPorts, maxAllocatedPort, type WordBits } from './ports';
-import { IPI_STATUS_NAMES, lowerBound, traceIndexFor } from './traceIndex';
+import { CALM_MS, useCalm, useCalmLazy } from './calm';
+import type { TileView } from './tileDraw';
+import { INDEX_AT_ONCE, IPI_STATUS_NAMES, kick, lowerBound, traceIndexFor } from './traceIndex';
 import { VcpuCard } from './VcpuCard';
-import { vcpuView } from './vcpuView';
+import { VcpuTiles, type TileA11y } from './VcpuTiles';
+import { menuItems, vcpuSummary, vcpuView, type MenuItem, type VcpuView } from './vcpuView';
 import { PopupRootContext } from './VcpuMenu';
 import './stage.css';
 
@@ -26,17 +29,26 @@ export function useSize<T extends HTMLElement>(fallback = { width: 1200, height:
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const read = () => {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0) setSize((s) => (s && s.width === Math.floor(r.width) && s.height === Math.floor(r.height) ? s : { width: Math.floor(r.width), height: Math.floor(r.height) }));
+    const set = (width: number, height: number) => {
+      if (width > 0) setSize((s) => (s && s.width === Math.floor(width) && s.height === Math.floor(height) ? s : { width: Math.floor(width), height: Math.floor(height) }));
     };
-    read();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(read);
-    ro.observe(el);
+    // Where there is a ResizeObserver, its first report comes after the page's own
+    // layout (no forced layout on mount); elsewhere (a test DOM) measure at once.
+    if (typeof ResizeObserver === 'undefined') {
+      const r = el.getBoundingClientRect();
+      set(r.width || fallback.width, r.height || fallback.height);
+      return;
+    }
+    const ro = new ResizeObserver((entries) => {
+      const e = entries[entries.length - 1];
+      const box = e.borderBoxSize?.[0];
+      if (box) set(box.inlineSize, box.blockSize);
+      else set(e.contentRect.width, e.contentRect.height);
+    });
+    ro.observe(el, { box: 'border-box' });
     return () => ro.disconnect();
-  }, []);
-  return [ref, size ?? fallback] as const;
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  return [ref, size ?? fallback, size !== null] as const;
 }
 
 const STATUS_RANK = { sent: 0, dropped: 1, handled: 2, coalesced: 3 } as const;
@@ -59,7 +71,7 @@ export function inboxTexts(singles: readonly ArrowView[], reasonOf: (v: ArrowVie
     if (v.status === 'sent') {
       const r = reasonOf(v);
       text = v.phase === 'travel' ? `${name} from ${v.from} arriving` : `${name} pending ${formatNs(v.waitedNs)}${r ? ` · ${r}` : ''}`;
-    } else if (v.status === 'handled') text = `${name} handled after ${formatNs(v.waitedNs)}`;
+    } else if (v.status === 'handled') text = `${name} handled in ${formatNs(v.waitedNs)}`;
     else text = `${name} dropped: port closed`;
     out.set(to, { text, vector: v.vector });
   }
@@ -69,6 +81,41 @@ export function inboxTexts(singles: readonly ArrowView[], reasonOf: (v: ArrowVie
 /** Section title height and the gap under the vCPU grid, in font sizes. */
 const TITLE_EM = 1.45;
 const PCPU_GAP_EM = 1.1;
+/** Over tiles, at most this many single arrows (in-flight first, then the newest) and fan-outs are drawn: no hairball. */
+const TILE_MAX_SINGLES = 10;
+const TILE_MAX_BUNDLES = 2;
+/** A hundred tiles' words follow the picture at most once a second while playing. */
+const BIG_CALM_MS = 1000;
+
+function tileView(v: VcpuView, linked: boolean): TileView {
+  return {
+    id: v.id,
+    runstate: v.runstate,
+    os: v.linux ?? (v.online ? 'online' : v.possible ? 'offline' : 'none'),
+    mask: v.upcallMask === 1,
+    pending: v.upcallPending === 1,
+    sel: v.fifo ? v.ready !== '' : v.sel.includes('1'),
+    fifo: v.fifo,
+    nmi: v.nmi,
+    polling: v.polling !== '',
+    linked,
+  };
+}
+
+function menuKey(items: MenuItem[]): string {
+  let k = '';
+  for (const it of items) k += it.disabled ? '0' : '1';
+  return k + items[0]?.hint;
+}
+
+const sameA11y = (a: TileA11y[], b: TileA11y[]) => a.length === b.length && a.every((x, i) => x.summary === b[i].summary && x.menuKey === b[i].menuKey);
+const sameCaptions = (a: Caption[], b: Caption[]) => a.length === b.length && a.every((x, i) => x.key === b[i].key && x.text === b[i].text);
+
+interface Caption {
+  key: string;
+  vector: string;
+  text: string;
+}
 
 function StageImpl(props: StageProps) {
   const { state, theme } = props;
@@ -76,7 +123,43 @@ function StageImpl(props: StageProps) {
   const f = pal.fontSize;
   const lw = pal.lineWidth;
   const [rootEl, setRootEl] = useState<HTMLDivElement | null>(null);
-  const [bodyRef, body] = useSize<HTMLDivElement>();
+  const [bodyRef, body, measured] = useSize<HTMLDivElement>();
+  // The first render is the frame only (measured for the layout); the pictures come, once
+  // it is measured, in a deferred, interruptible render (StageContent): mounting a
+  // 128-vCPU stage never makes one long task together with the page's first layout.
+  const mounted = useDeferredValue(measured, false);
+
+  const padX = Math.round(0.8 * f) * 2;
+  const split = splitStage(body.width - padX, f, body.height);
+  const style = useMemo(() => ({ ...cssVars(theme) }) as CSSProperties, [theme]);
+  const bodyStyle: CSSProperties = split.twoColumns
+    ? { gridTemplateColumns: `minmax(0, 1fr) ${split.rightW}px` }
+    : { display: 'block', overflow: 'auto' };
+  const classes = ['xs-stage', props.playing ? 'xs-playing' : '', props.reducedMotion ? 'xs-reduced' : ''].filter(Boolean).join(' ');
+
+  return (
+    <div ref={setRootEl} className={classes} style={style} data-theme={theme}>
+      <PopupRootContext.Provider value={rootEl}>
+        <div ref={bodyRef} className="xs-body" style={bodyStyle}>
+          {mounted ? <StageContent {...props} body={body} split={split} /> : null}
+        </div>
+        <Legend lineWidth={lw} fifo={state.abi === 'fifo'} roomy={body.height >= 34 * f} />
+      </PopupRootContext.Provider>
+    </div>
+  );
+}
+
+interface ContentProps extends StageProps {
+  body: { width: number; height: number };
+  split: StageSplit;
+}
+
+/** The two columns of the stage: the vCPUs (with pCPUs and arrows) and the event channels. */
+function StageContent(props: ContentProps) {
+  const { state, theme, body, split } = props;
+  const pal = PALETTES[theme];
+  const f = pal.fontSize;
+  const lw = pal.lineWidth;
   const [hoverVcpu, setHoverVcpu] = useState<number | null>(null);
 
   // Stable callbacks for memoised children.
@@ -85,11 +168,8 @@ function StageImpl(props: StageProps) {
   const onAction = useCallback((cpu: number, action: VcpuAction) => live.current.onVcpuAction(cpu, action), []);
   const onHover = useCallback((cpu: number | null) => setHoverVcpu(cpu), []);
 
-  const padX = Math.round(0.8 * f) * 2;
-  const split = splitStage(body.width - padX, f, body.height);
   const leftW = Math.max(120, split.leftW - 10); // room for a (thin) scrollbar
   const colH = Math.max(100, body.height - Math.round(1 * f));
-
   const n = Math.min(state.maxVcpus || state.vcpus.length, state.vcpus.length);
   const m = state.pcpus.length;
   // A short stage (a projector at 1280×800) gives up chrome — two-line pCPU chips, then
@@ -99,6 +179,7 @@ function StageImpl(props: StageProps) {
   const { grid, pcpus: pgrid, titleH, pgap } = column;
   const fs = column.fs; // the vCPU area's font size (≥ the theme's)
   const tight = !column.chrome.titles;
+  const full = grid.tier === 'roomy' || grid.tier === 'dense';
   const rects = useMemo(() => Array.from({ length: n }, (_, i) => cellRect(grid, i)), [grid, n]);
   const rectOf = useCallback((cpu: number): Rect | undefined => rects[cpu], [rects]);
 
@@ -109,13 +190,21 @@ function StageImpl(props: StageProps) {
   const portsSig = portsSignature(groups);
   const portW = split.twoColumns ? split.rightW - 10 : leftW;
   const portH = split.twoColumns ? colH - TITLE_EM * f : Math.max(240, colH * 0.6);
-  // Layout depends on the number of cells per group, not on their bits.
-  const shapeKey = groups.map((g) => `${g.key}:${g.cells.map((c) => (c.allocated ? `${c.label}@${c.vcpu}` : '')).join(',')}`).join('|');
+  // Layout depends on the number of cells per group and their names, not on their bits.
+  let shapeKey = '';
+  for (const g of groups) {
+    shapeKey += `|${g.key}:`;
+    for (const c of g.cells) if (c.allocated) shapeKey += `${c.port}=${c.label}@${c.vcpu},`;
+  }
   const plen = useMemo(() => layoutPorts(groups, portW, portH, f, wordBits), [shapeKey, portW, portH, f, wordBits]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // --- arrows ---------------------------------------------------------------------
+  // The index is extended in the background (and at once for small traces): drawing
+  // never waits for it. Until it covers an arrow, the arrow's end comes from a binary
+  // search on the trace's time column and its future is unknown.
   const ix = traceIndexFor(props.cols);
-  if (ix.processed < props.cols.length) ix.update(100_000); // the diagram schedules the rest
+  if (ix.processed < props.cols.length && props.cols.length <= INDEX_AT_ONCE) ix.update();
+  else kick(ix);
   const clock: ArrowClock = {
     reducedMotion: props.reducedMotion,
     time: props.time,
@@ -145,14 +234,16 @@ function StageImpl(props: StageProps) {
         : { ...a, status: 'sent' as const, tEnd: -1 };
     });
   const views = arrowViews(arrows, clock);
-  const { singles, bundles } = bundleArrows(views, { minSize: grid.tier === 'roomy' || grid.tier === 'dense' ? 5 : 9, burstNs: 50_000 });
-  const captions = bundles.map((b) => {
+  const { singles, bundles } = bundleArrows(views, { minSize: full ? 5 : 9, burstNs: 50_000 });
+  const liveCaptions: Caption[] = bundles.map((b) => {
     const st = summarizeBundle(b);
     const parts = [st.handled ? `${st.handled} handled` : '', st.inFlight ? `${st.inFlight} pending` : '', st.coalesced ? `${st.coalesced} coalesced` : '', st.dropped ? `${st.dropped} dropped` : ''].filter(Boolean);
     return { key: b.key, vector: b.vector, text: `${VECTOR_SHORT[b.vector] ?? b.vector} from CPU ${b.from} to ${st.total} CPUs: ${parts.join(', ')}` };
   });
+  // Words follow the picture a few times a second while playing (readable, and cheap).
+  const captions = useCalm(liveCaptions, props.playing, undefined, sameCaptions);
   const reasonOf = (v: ArrowView) => waitReason(state.vcpus[v.to], state.ports[v.port]);
-  const inbox = inboxTexts(singles, reasonOf);
+  const inbox = full ? inboxTexts(singles, reasonOf) : null;
   const hotKey = views
     .filter((v) => v.status === 'sent')
     .map((v) => v.port)
@@ -160,136 +251,155 @@ function StageImpl(props: StageProps) {
     .join(',');
   const hotPorts = useMemo(() => new Set(hotKey ? hotKey.split(',').map(Number) : []), [hotKey]);
 
-  // --- connectors pCPU → card (few actors only) --------------------------------------
-  const full = grid.tier === 'roomy' || grid.tier === 'dense';
+  // --- vCPUs: full cards (DOM) for small guests, tiles (canvas) for big ones -------------
+  const vviews: VcpuView[] = [];
+  for (let i = 0; i < n; i++) vviews.push(vcpuView(state, i, words));
+  const ended = !!(state.panic || state.shutdown);
+  const latest = useRef({ vviews, ended });
+  latest.current = { vviews, ended };
+  const itemsOf = useCallback((cpu: number) => {
+    const v = latest.current.vviews[cpu];
+    return v ? menuItems(v, latest.current.ended) : [];
+  }, []);
+  const tiles = full ? [] : vviews.map((v) => tileView(v, hoverVcpu === v.id));
+  // The tiles' words (a sentence and the menu's state per vCPU) are built only when
+  // taken: a few times a second while playing.
+  const tileA11y = useCalmLazy(
+    () => (full ? [] : vviews.map((v) => ({ summary: vcpuSummary(v), menuKey: menuKey(menuItems(v, ended)) }))),
+    props.playing,
+    full ? CALM_MS : BIG_CALM_MS,
+    sameA11y,
+  );
+
   const pcpuTop = grid.height + pgap + titleH;
   const pcpuSig = state.pcpus.map((p) => `${p.dom}:${p.vcpu}`).join(',');
-  const connectors: string[] = [];
-  if (full && m <= 16) {
-    state.pcpus.forEach((p, i) => {
-      if (p.dom !== 'guest' || p.vcpu < 0 || p.vcpu >= n) return;
-      const c = rects[p.vcpu];
-      const pr = cellRect(pgrid, i);
-      const x0 = pr.x + pr.w / 2;
-      const y0 = pcpuTop + pr.y;
-      const x1 = c.x + c.w / 2;
-      const y1 = c.y + c.h;
-      const my = (y0 + y1) / 2;
-      connectors.push(`M${x0},${y0}C${x0},${my} ${x1},${my} ${x1},${y1}`);
-    });
-  }
   const areaH = pcpuTop + (m ? pgrid.height : 0) + 4;
   const areaW = Math.max(grid.width, pgrid.width, 10);
 
-  const ended = !!(state.panic || state.shutdown);
-  const style = { ...cssVars(theme) } as CSSProperties;
-  const bodyStyle: CSSProperties = split.twoColumns
-    ? { gridTemplateColumns: `minmax(0, 1fr) ${split.rightW}px` }
-    : { display: 'block', overflow: 'auto' };
   const colStyle: CSSProperties | undefined = split.twoColumns ? undefined : { overflow: 'visible', marginBottom: '1em' };
-  const classes = ['xs-stage', props.playing ? 'xs-playing' : '', props.reducedMotion ? 'xs-reduced' : ''].filter(Boolean).join(' ');
-  const online = state.vcpus.slice(0, n).filter((v) => v.online).length;
+  const online = vviews.filter((v) => v.online).length;
 
   return (
-    <div ref={setRootEl} className={classes} style={style} data-theme={theme}>
-      <PopupRootContext.Provider value={rootEl}>
-        <div ref={bodyRef} className="xs-body" style={bodyStyle}>
-          <section className="xs-col" aria-labelledby="xs-vcpus-title" style={colStyle}>
-            {state.panic ? (
-              <p className="xs-banner" role="note">
-                Guest panic: {state.panic}
-              </p>
-            ) : state.shutdown ? (
-              <p className="xs-banner" role="note">
-                Domain shut down: {state.shutdown}
-              </p>
-            ) : null}
-            {captions.length ? (
-              <div className="xs-captions" aria-hidden="true" style={!m ? undefined : { top: titleH + grid.height + (tight ? pgap : pgap * 0.6) }}>
-                {captions.slice(0, 2).map((c) => (
-                  <span key={c.key} className="xs-caption" style={{ borderColor: vectorVar(c.vector) }}>
-                    <span style={{ color: vectorVar(c.vector) }}>⇉</span> {c.text}
-                  </span>
-                ))}
-              </div>
-            ) : null}
-            <h2 className={tight ? 'xs-vh' : 'xs-section-title'} id="xs-vcpus-title">
-              vCPUs <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>· {n} created by Xen, {online} online in Linux</span>
-            </h2>
-            {n === 0 ? (
-              <p className="xs-empty">No guest domain yet: Xen has not created it at this point of the run.</p>
-            ) : (
-              <div className="xs-vcpus" style={{ width: areaW, height: areaH, fontSize: fs }}>
-                <svg className="xs-layer xs-under" width={areaW} height={areaH} aria-hidden="true">
-                  {connectors.map((d, i) => (
-                    <path key={i} className="xs-connector" d={d} strokeWidth={lw * 1.4} />
-                  ))}
-                </svg>
-                {rects.map((r, i) => {
-                  const v = vcpuView(state, i, words);
-                  return (
-                    <VcpuCard
-                      key={i}
-                      {...v}
-                      tier={grid.tier}
-                      words={grid.cellW >= 7.2 * fs}
-                      x={r.x}
-                      y={r.y}
-                      w={r.w}
-                      h={r.h}
-                      linked={hoverVcpu === i}
-                      inbox={inbox.get(i)?.text ?? ''}
-                      inboxVector={inbox.get(i)?.vector ?? ''}
-                      ended={ended}
-                      onAction={onAction}
-                      onHover={onHover}
-                    />
-                  );
-                })}
-                {m ? (
-                  <>
-                    <h2 className={tight ? 'xs-vh' : 'xs-section-title'} style={tight ? undefined : { position: 'absolute', left: 0, top: grid.height + pgap * 0.6, fontSize: 0.78 * f }}>
-                      pCPUs <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>· what each physical CPU runs now</span>
-                    </h2>
-                    <PcpuRow signature={pcpuSig} pcpus={state.pcpus} grid={pgrid} top={pcpuTop} linkedVcpu={hoverVcpu} onHover={onHover} />
-                  </>
-                ) : null}
-                <ArrowLayer
-                  singles={singles}
-                  bundles={bundles}
-                  rectOf={rectOf}
-                  reasonOf={reasonOf}
-                  width={areaW}
-                  height={areaH}
-                  fontSize={fs}
-                  lineWidth={lw * Math.max(1, fs / f / 1.15)}
-                  playing={props.playing}
-                  reducedMotion={props.reducedMotion}
-                  labels={false}
-                  badges={full}
-                />
-              </div>
-            )}
-          </section>
-          <section className="xs-col" aria-labelledby="xs-ports-title" style={colStyle}>
-            <h2 className={tight ? 'xs-section-title xs-tight-title' : 'xs-section-title'} id="xs-ports-title">
-              Event channels{' '}
-              <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>
-                · {state.abi === 'fifo' ? 'FIFO ABI, by notify vCPU' : `2-level ABI, ${wordBits} ports per selector word`}
+    <>
+      <section className="xs-col" aria-labelledby="xs-vcpus-title" style={colStyle}>
+        {state.panic ? (
+          <p className="xs-banner" role="note">
+            Guest panic: {state.panic}
+          </p>
+        ) : state.shutdown ? (
+          <p className="xs-banner" role="note">
+            Domain shut down: {state.shutdown}
+          </p>
+        ) : null}
+        {captions.length ? (
+          <div className="xs-captions" aria-hidden="true" style={!m ? undefined : { top: titleH + grid.height + (tight ? pgap : pgap * 0.6) }}>
+            {captions.slice(0, 2).map((c) => (
+              <span key={c.key} className="xs-caption" style={{ borderColor: vectorVar(c.vector) }}>
+                <span style={{ color: vectorVar(c.vector) }}>⇉</span> {c.text}
               </span>
-            </h2>
-            {groups.length ? (
-              <PortGrid signature={portsSig} groups={groups} abi={state.abi} layout={plen} hotPorts={hotPorts} linkedVcpu={hoverVcpu} />
+            ))}
+          </div>
+        ) : null}
+        <h2 className={tight ? 'xs-vh' : 'xs-section-title'} id="xs-vcpus-title">
+          vCPUs <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>· {n} created by Xen, {online} online in Linux</span>
+        </h2>
+        {n === 0 ? (
+          <p className="xs-empty">No guest domain yet: Xen has not created it at this point of the run.</p>
+        ) : (
+          <div className="xs-vcpus" style={{ width: areaW, height: areaH, fontSize: fs }}>
+            {full ? (
+              vviews.map((v, i) => {
+                const r = rects[i];
+                return (
+                  <VcpuCard
+                    key={i}
+                    {...v}
+                    tier={grid.tier}
+                    words={grid.cellW >= 7.2 * fs}
+                    x={r.x}
+                    y={r.y}
+                    w={r.w}
+                    h={r.h}
+                    linked={hoverVcpu === i}
+                    inbox={inbox?.get(i)?.text ?? ''}
+                    inboxVector={inbox?.get(i)?.vector ?? ''}
+                    ended={ended}
+                    onAction={onAction}
+                    onHover={onHover}
+                  />
+                );
+              })
             ) : (
-              <p className="xs-empty">No event channel allocated yet (port 0 is reserved).</p>
+              <VcpuTiles
+                views={tiles}
+                rects={rects}
+                grid={grid}
+                pal={pal}
+                theme={theme}
+                fs={fs}
+                lw={lw}
+                words={grid.cellW >= 7.2 * fs}
+                a11y={tileA11y}
+                itemsOf={itemsOf}
+                onAction={onAction}
+                onHover={onHover}
+              />
             )}
-          </section>
-        </div>
-        <Legend lineWidth={lw} fifo={state.abi === 'fifo'} roomy={body.height >= 34 * f} />
-      </PopupRootContext.Provider>
-    </div>
+            {m ? (
+              <>
+                <h2 className={tight ? 'xs-vh' : 'xs-section-title'} style={tight ? undefined : { position: 'absolute', left: 0, top: grid.height + pgap * 0.6, fontSize: 0.78 * f }}>
+                  pCPUs <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>· what each physical CPU runs now</span>
+                </h2>
+                <PcpuRow signature={pcpuSig} pcpus={state.pcpus} grid={pgrid} top={pcpuTop} linkedVcpu={hoverVcpu} onHover={onHover} />
+              </>
+            ) : null}
+            <ArrowLayer
+              singles={singles}
+              bundles={bundles}
+              rectOf={rectOf}
+              reasonOf={reasonOf}
+              width={areaW}
+              height={areaH}
+              fontSize={fs}
+              lineWidth={lw * Math.max(1, fs / f / 1.15)}
+              playing={props.playing}
+              reducedMotion={props.reducedMotion}
+              labels={false}
+              badges={full}
+              pal={pal}
+              maxSingles={full ? Infinity : TILE_MAX_SINGLES}
+              maxBundles={full ? Infinity : TILE_MAX_BUNDLES}
+              light={!full}
+            />
+          </div>
+        )}
+      </section>
+      <section className="xs-col" aria-labelledby="xs-ports-title" style={colStyle}>
+        <h2 className={tight ? 'xs-section-title xs-tight-title' : 'xs-section-title'} id="xs-ports-title">
+          Event channels{' '}
+          <span style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>
+            · {state.abi === 'fifo' ? 'FIFO ABI, by notify vCPU' : `2-level ABI, ${wordBits} ports per selector word`}
+          </span>
+        </h2>
+        {groups.length ? (
+          <PortGrid
+            signature={portsSig}
+            groups={groups}
+            abi={state.abi}
+            layout={plen}
+            hotPorts={hotPorts}
+            linkedVcpu={hoverVcpu}
+            pal={pal}
+            playing={props.playing}
+          />
+        ) : (
+          <p className="xs-empty">No event channel allocated yet (port 0 is reserved).</p>
+        )}
+      </section>
+    </>
   );
 }
+
 
 /** Props the stage does not draw: a change in them alone does not re-render it. */
 const IGNORED: ReadonlySet<string> = new Set(['selectedEvent', 'hoveredEvent', 'window', 'speed', 'onSelectEvent', 'onHoverEvent', 'onWindowChange', 'onSeekTime']);

@@ -4,24 +4,27 @@
 // Wheel / pinch zooms about the pointer, drag pans, a click seeks or selects an event,
 // hovering reports the nearest event; keys: ←/→ pan, +/− zoom, 0 shows the whole run.
 
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { cssVars, PALETTES } from '../theme/palette';
 import type { StageProps, TimeWindow } from './contract';
 import { describeEvent, laneOfEvent } from './describe';
-import { formatNs } from './format';
-import { hitTest, tOf, type DiagramGeometry } from './hitTest';
+import { firstDraw, useCalm } from './calm';
+import { formatNs, formatTick } from './format';
+import { hitTest, tOf, xOf, type DiagramGeometry } from './hitTest';
 import { countInRange } from './lod';
 import { useSize } from './Stage';
-import { drawBase, drawOverlay, type DrawContext } from './timespaceDraw';
-import { IPI_COALESCED, lowerBound, traceIndexFor, upperBound, type TraceIndex } from './traceIndex';
+import { drawBase, drawOverlay, timeTicks, type DrawContext } from './timespaceDraw';
+import { INDEX_AT_ONCE, indexInBackground, IPI_COALESCED, lowerBound, traceIndexFor, upperBound, type TraceIndex } from './traceIndex';
 import { boundsFor, clampWindow, ensureVisible, panBy, wheelFactor, zoomAt } from './viewport';
 import './stage.css';
 
 /** The time ruler at the top (font sizes): a click there always seeks. */
 export const RULER_EM = 1.15;
 
-/** Events indexed per slice while a big trace is being indexed (keeps each slice short). */
-const INDEX_SLICE = 300_000;
+/** While a big trace is being indexed, the diagram redraws at most this often, ms. */
+const INDEX_REDRAW_MS = 300;
+/** While the trace grows (streaming, indexing), the base is redrawn at most this often, ms. */
+const GROWTH_REDRAW_MS = 700;
 
 export interface Geometry extends DiagramGeometry {
   totalH: number;
@@ -50,6 +53,15 @@ export function diagramGeometry(w: number, h: number, f: number, lanes: number, 
 
 /** A sentence for screen readers: what the visible window shows. */
 export function windowSummary(ix: TraceIndex, g: DiagramGeometry, endT: number, time: number): string {
+  return `${windowContents(ix, g, endT)} ${playheadWords(time)}`;
+}
+
+export function playheadWords(time: number): string {
+  return `Playhead at ${formatNs(time)}. Keys: left and right arrows pan, plus and minus zoom, 0 shows the whole run.`;
+}
+
+/** What the window shows (without the playhead): O(lanes + IPIs in view), memoised by the caller. */
+export function windowContents(ix: TraceIndex, g: DiagramGeometry, endT: number): string {
   let hc = 0;
   let con = 0;
   for (const L of ix.lanes) {
@@ -63,8 +75,7 @@ export function windowSummary(ix: TraceIndex, g: DiagramGeometry, endT: number, 
   const steps = countInRange(ix.stepT.data, ix.stepT.length, g.t0, g.t1);
   return (
     `Showing ${formatNs(Math.max(0, g.t0))} to ${formatNs(g.t1)} of a ${formatNs(endT)} run, ${g.lanes} vCPU lanes. ` +
-    `In view: ${hc} hypercalls, ${hi - lo} IPIs${coalesced ? ` (${coalesced} coalesced)` : ''}, ${con} console lines, ${steps} scenario steps. ` +
-    `Playhead at ${formatNs(time)}. Keys: left and right arrows pan, plus and minus zoom, 0 shows the whole run.`
+    `In view: ${hc} hypercalls, ${hi - lo} IPIs${coalesced ? ` (${coalesced} coalesced)` : ''}, ${con} console lines, ${steps} scenario steps.`
   );
 }
 
@@ -85,14 +96,22 @@ export function TimeSpace(props: StageProps) {
   const live = useRef(props);
   live.current = props;
 
-  // The shared index, extended in slices as the trace grows (never a full rescan).
+  // The shared index, extended as the trace grows (never a full rescan): a small trace
+  // at once, a big one in background slices of a few ms; the diagram redraws when it
+  // has caught up, and every INDEX_REDRAW_MS meanwhile.
   const ix = traceIndexFor(props.cols);
-  const caughtUp = ix.update(INDEX_SLICE);
+  if (ix.processed < props.cols.length && props.cols.length <= INDEX_AT_ONCE) ix.update();
   useEffect(() => {
-    if (caughtUp) return;
-    const t = setTimeout(() => setIndexTick((n) => n + 1), 0);
-    return () => clearTimeout(t);
-  }, [caughtUp, indexTick, props.traceVersion]);
+    let last = performance.now();
+    return indexInBackground(ix, () => {
+      const now = performance.now();
+      if (ix.processed >= ix.cols.length || now - last >= INDEX_REDRAW_MS) {
+        last = now;
+        setIndexTick((n) => n + 1);
+      }
+    });
+  }, [ix, props.traceVersion]);
+  void indexTick;
 
   const lanes = Math.max(ix.laneCount, 1);
   const bounds = boundsFor(0, Math.max(props.endTime, ix.lastT));
@@ -125,9 +144,10 @@ export function TimeSpace(props: StageProps) {
   // every frame during playback.)
   const dirty = useRef({ base: true, over: true });
   const rafId = useRef(0);
+  const started = useRef(false);
   const schedule = useCallback(() => {
     if (rafId.current) return;
-    rafId.current = requestAnimationFrame(() => {
+    const frame = () => {
       rafId.current = 0;
       if (dirty.current.base) {
         dirty.current.base = false;
@@ -142,11 +162,19 @@ export function TimeSpace(props: StageProps) {
       if (dirty.current.over) {
         dirty.current.over = false;
         const d = ctxOf(overRef.current);
-        if (d) drawOverlay(d, { time: live.current.time, hovered: live.current.hoveredEvent, selected: live.current.selectedEvent });
+        if (d) drawOverlay(d, { hovered: live.current.hoveredEvent, selected: live.current.selectedEvent });
       }
-    });
+    };
+    if (started.current) {
+      rafId.current = requestAnimationFrame(frame);
+      return;
+    }
+    // The first draw sets the canvases up with the compositor: a task of its own.
+    started.current = true;
+    rafId.current = -1;
+    firstDraw(frame);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => () => cancelAnimationFrame(rafId.current), []);
+  useEffect(() => () => cancelAnimationFrame(Math.max(0, rafId.current)), []);
 
   useLayoutEffect(() => {
     for (const c of [baseRef.current, overRef.current]) {
@@ -160,14 +188,47 @@ export function TimeSpace(props: StageProps) {
     }
   }, [size.width, size.height, dpr]);
 
-  const baseKey = `${props.traceVersion}|${ix.processed}|${g.t0}|${g.t1}|${size.width}x${size.height}|${g.scrollY}|${g.laneH}|${props.theme}|${dpr}`;
+  // What the base shows: a change of view (window, size, scroll, theme) redraws it in the
+  // next frame; the trace growing (streaming, indexing) at most every GROWTH_REDRAW_MS.
+  const viewKey = `${g.t0}|${g.t1}|${size.width}x${size.height}|${g.scrollY}|${g.laneH}|${props.theme}|${dpr}`;
+  const dataKey = `${props.traceVersion}|${ix.processed}`;
+  const lastBase = useRef({ view: '', data: '', at: -Infinity });
+  const latestKeys = useRef({ view: viewKey, data: dataKey });
+  latestKeys.current = { view: viewKey, data: dataKey };
+  const growthTimer = useRef<ReturnType<typeof setTimeout> | 0>(0);
   useLayoutEffect(() => {
-    dirty.current.base = true;
-    dirty.current.over = true;
-    schedule();
-  }, [baseKey, schedule]);
+    const lb = lastBase.current;
+    if (lb.view === viewKey && lb.data === dataKey) return;
+    const redraw = () => {
+      lastBase.current = { view: viewKey, data: dataKey, at: performance.now() };
+      dirty.current.base = true;
+      dirty.current.over = true;
+      schedule();
+    };
+    if (lb.view !== viewKey) {
+      if (growthTimer.current) clearTimeout(growthTimer.current);
+      growthTimer.current = 0;
+      redraw();
+      return;
+    }
+    if (growthTimer.current) return;
+    const wait = GROWTH_REDRAW_MS - (performance.now() - lb.at);
+    if (wait <= 0) redraw();
+    else
+      growthTimer.current = setTimeout(() => {
+        // Draws what the latest render saw (the frame reads the latest values).
+        growthTimer.current = 0;
+        lastBase.current = { ...latestKeys.current, at: performance.now() };
+        dirty.current.base = true;
+        dirty.current.over = true;
+        schedule();
+      }, wait);
+  }, [viewKey, dataKey, schedule]);
+  useEffect(() => () => {
+    if (growthTimer.current) clearTimeout(growthTimer.current);
+  }, []);
 
-  const overKey = `${props.time}|${props.hoveredEvent}|${props.selectedEvent}`;
+  const overKey = `${props.hoveredEvent}|${props.selectedEvent}`;
   useLayoutEffect(() => {
     dirty.current.over = true;
     schedule();
@@ -325,7 +386,24 @@ export function TimeSpace(props: StageProps) {
     if (next) setWindow(next);
   };
 
-  const summary = windowSummary(ix, g, bounds.max, props.time);
+  // The text alternative: what is in view (recomputed when the view or the trace changes)
+  // and the playhead (a few times a second while playing).
+  const contents = useMemo(() => windowContents(ix, g, bounds.max), [ix, g.t0, g.t1, g.lanes, bounds.max, ix.processed]); // eslint-disable-line react-hooks/exhaustive-deps
+  const calmTime = useCalm(props.time, props.playing);
+  const summary = `${contents} ${playheadWords(calmTime)}`;
+  const themeStyle = useMemo(() => cssVars(props.theme) as React.CSSProperties, [props.theme]);
+
+  // The playhead and the veil over the part not played yet: DOM layers moved with a
+  // transform (no canvas redraw per frame).
+  // Whole device pixels: at 1× a zoomed-out playhead moves a few pixels a second, and a
+  // layer that has not moved costs nothing.
+  const px = Math.round(xOf(g, props.time) * dpr) / dpr;
+  const inPlot = px >= g.left - 1 && px <= g.left + g.width + 1;
+  const veilX = Math.min(Math.max(px - g.left, 0), g.width);
+  const ticks = useMemo(() => timeTicks(g), [g.t0, g.t1, g.width]); // eslint-disable-line react-hooks/exhaustive-deps
+  const headLabel = ticks.length > 1 ? formatTick(props.time, (ticks[1] - ticks[0]) / 10) : formatNs(props.time);
+  const labelW = Math.round(headLabel.length * 0.74 * f * 0.62 + 10);
+  const labelX = Math.min(Math.max(px - labelW / 2, g.left), size.width - labelW);
   const tipStyle = tip
     ? {
         left: Math.min(tip.x + 14, Math.max(0, size.width - 360)),
@@ -334,12 +412,27 @@ export function TimeSpace(props: StageProps) {
     : undefined;
 
   return (
-    <div ref={boxRef} className="xs-ts" style={cssVars(props.theme) as React.CSSProperties} data-theme={props.theme}>
+    <div ref={boxRef} className="xs-ts" style={themeStyle} data-theme={props.theme}>
       <div ref={scrollRef} className="xs-ts-scroll" onScroll={(e) => setScrollY((e.target as HTMLElement).scrollTop)}>
         <div style={{ height: g.totalH, position: 'relative' }}>
           <div className="xs-ts-sticky" style={{ height: size.height, width: size.width }}>
             <canvas ref={baseRef} aria-hidden="true" />
+            <div className="xs-ts-veilclip" aria-hidden="true" style={{ left: g.left, top: g.top, width: g.width, height: Math.max(0, size.height - g.top) }}>
+              <div className="xs-ts-veil" style={{ transform: `translateX(${veilX}px)` }} />
+            </div>
             <canvas ref={overRef} aria-hidden="true" />
+            {inPlot ? (
+              <>
+                <div
+                  className="xs-ts-playhead"
+                  aria-hidden="true"
+                  style={{ top: g.top - 4, height: Math.max(0, size.height - g.top + 4), width: Math.max(2, pal.lineWidth * 1.4), transform: `translateX(${px - Math.max(2, pal.lineWidth * 1.4) / 2}px)` }}
+                />
+                <div className="xs-ts-headlabel" aria-hidden="true" style={{ width: labelW, height: Math.round(f * 1.05), transform: `translateX(${labelX}px)`, fontSize: Math.round(f * 0.74) }}>
+                  {headLabel}
+                </div>
+              </>
+            ) : null}
             <div
               ref={focusRef}
               className="xs-ts-focus"

@@ -1,6 +1,6 @@
-// One vCPU on the stage: a full card (roomy or dense) for small guests, a tile
-// (compact or micro) for big ones. Props are primitives only, so React.memo skips
-// cards whose picture did not change.
+// One vCPU on the stage as a full card (roomy or dense tier, up to 16 vCPUs; bigger
+// guests get canvas tiles, VcpuTiles.tsx). Props are primitives only, so React.memo
+// skips cards whose picture did not change.
 
 import { memo, type CSSProperties } from 'react';
 import type { VcpuAction } from './contract';
@@ -233,82 +233,8 @@ function FullCard(p: VcpuCardProps) {
   );
 }
 
-const OS_SHORT: Record<string, string> = {
-  online: '',
-  offline: 'off',
-  bringup: 'up…',
-  dying: 'dying',
-  dead: 'dead',
-  none: 'n/a',
-};
-
-function Tile(p: VcpuCardProps) {
-  const micro = p.tier === 'micro';
-  const style: CSSProperties = { left: p.x, top: p.y, width: p.w, height: p.h };
-  if (micro) (style as Record<string, string | number>)['--micro-font'] = `${Math.max(10, Math.min(p.w * 0.34, p.h * 0.36))}px`;
-  const items = menuItems(p, p.ended);
-  const os = osKey(p);
-  const summary = vcpuSummary(p);
-  const anySel = p.fifo ? p.ready !== '' : p.sel.includes('1');
-  return (
-    <div
-      role="group"
-      aria-label={`vCPU ${p.id}`}
-      className={micro ? 'xs-tile xs-micro' : 'xs-tile'}
-      data-rs={p.runstate}
-      data-os={os}
-      data-linked={p.linked ? '1' : '0'}
-      style={style}
-      title={summary}
-      onPointerEnter={() => p.onHover(p.id)}
-      onPointerLeave={() => p.onHover(null)}
-    >
-      <span className="xs-vh">{summary}</span>
-      <div className="xs-tile-band" aria-hidden="true" />
-      {micro ? (
-        <>
-          <VcpuMenu cpu={p.id} items={items} onAction={p.onAction}>
-            {p.id}
-          </VcpuMenu>
-          <div className="xs-micro-dots" aria-hidden="true">
-            <span className="xs-dot" data-kind="mask" data-on={p.upcallMask ? '1' : '0'} />
-            <span className="xs-dot" data-kind="pending" data-on={p.upcallPending ? '1' : '0'} />
-            <span className="xs-dot" data-kind="sel" data-on={anySel ? '1' : '0'} />
-          </div>
-        </>
-      ) : (
-        <>
-          <div className="xs-tile-top">
-            <VcpuMenu cpu={p.id} items={items} onAction={p.onAction}>
-              {p.id}
-            </VcpuMenu>
-            <span className="xs-tile-icon" aria-hidden="true">
-              <RunstateIcon state={p.runstate} />
-            </span>
-            {p.words ? (
-              <span className="xs-tile-rs" aria-hidden="true">
-                {p.runstate === 'runnable' ? 'stolen' : p.runstate}
-              </span>
-            ) : null}
-          </div>
-          <div className="xs-tile-bits xs-mono" aria-hidden="true">
-            <Bit kind="mask" on={p.upcallMask === 1} label="M" />
-            <Bit kind="pending" on={p.upcallPending === 1} label="P" />
-            <Bit kind="sel" on={anySel} label={p.fifo ? 'R' : 'S'} />
-            <span className="xs-tile-os">
-              {p.nmi ? 'NMI ' : ''}
-              {p.polling ? 'poll ' : ''}
-              {OS_SHORT[os] ?? os}
-            </span>
-          </div>
-        </>
-      )}
-    </div>
-  );
-}
-
 function VcpuCardImpl(p: VcpuCardProps) {
-  return p.tier === 'roomy' || p.tier === 'dense' ? <FullCard {...p} /> : <Tile {...p} />;
+  return <FullCard {...p} />;
 }
 
 /** Re-renders only when one of its primitive props changed. */

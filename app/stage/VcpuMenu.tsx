@@ -12,14 +12,18 @@ export const PopupRootContext = createContext<HTMLElement | null>(null);
 
 interface Props {
   cpu: number;
-  items: MenuItem[];
+  /** The items, or a function giving them (called only while the menu is open). */
+  items: MenuItem[] | (() => MenuItem[]);
   onAction(cpu: number, action: VcpuAction): void;
   /** What the button shows (its accessible name is always `CPU <n> actions`). */
   children: ReactNode;
   title?: string;
+  className?: string;
 }
 
-export function VcpuMenu({ cpu, items, onAction, children, title }: Props) {
+const NO_ITEMS: MenuItem[] = [];
+
+export function VcpuMenu({ cpu, items: itemsIn, onAction, children, title, className }: Props) {
   const [open, setOpen] = useState(false);
   const [focusAt, setFocusAt] = useState(0);
   const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
@@ -27,6 +31,8 @@ export function VcpuMenu({ cpu, items, onAction, children, title }: Props) {
   const menu = useRef<HTMLUListElement>(null);
   const root = useContext(PopupRootContext);
   const id = useId();
+  // Lazy items are computed only while open (a tile grid has a hundred menus).
+  const items = typeof itemsIn === 'function' ? (open ? itemsIn() : NO_ITEMS) : itemsIn;
 
   const close = useCallback((refocus: boolean) => {
     setOpen(false);
@@ -73,12 +79,16 @@ export function VcpuMenu({ cpu, items, onAction, children, title }: Props) {
   const onButtonKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      openAt(firstEnabled(items));
+      openAt(firstEnabled(allItems()));
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
-      openAt(items.length - 1);
+      openAt(allItems().length - 1);
     }
   };
+
+  function allItems(): MenuItem[] {
+    return typeof itemsIn === 'function' ? itemsIn() : itemsIn;
+  }
 
   const onMenuKey = (e: React.KeyboardEvent) => {
     const n = items.length;
@@ -137,13 +147,13 @@ export function VcpuMenu({ cpu, items, onAction, children, title }: Props) {
       <button
         ref={button}
         type="button"
-        className="xs-menu-button"
+        className={className ?? 'xs-menu-button'}
         aria-label={`CPU ${cpu} actions`}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
         title={title}
-        onClick={() => (open ? close(false) : openAt(firstEnabled(items)))}
+        onClick={() => (open ? close(false) : openAt(firstEnabled(allItems())))}
         onKeyDown={onButtonKey}
       >
         {children}

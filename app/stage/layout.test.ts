@@ -118,10 +118,21 @@ describe('layoutColumn', () => {
 
   it('gives up chrome on a short stage when that buys the cards a better tier', () => {
     // A projector (20 px type) with ~430 px for the column: dense cards only fit without titles.
-    const c = layoutColumn(4, 4, 540, 430, 20);
+    const c = layoutColumn(4, 4, 600, 430, 20);
     expect(c.grid.tier).toBe('dense');
     expect(c.chrome.titles).toBe(false);
     expect(c.grid.height + c.pcpus.height + c.pgap).toBeLessThanOrEqual(430);
+  });
+
+  it('fits full cards on a narrow short projector stage in slightly smaller type, never clipped', () => {
+    // 540 px cannot hold two dense cards at 20 px (their heads would clip "running"):
+    // 18 px type does, and still beats tiles.
+    const c = layoutColumn(4, 4, 540, 430, 20);
+    expect(c.grid.tier).toBe('dense');
+    expect(c.fs).toBeLessThan(20);
+    expect(c.fs).toBeGreaterThanOrEqual(17);
+    expect(c.grid.cellW).toBeGreaterThanOrEqual(TIERS.dense.minW * c.fs - 1);
+    expect(c.grid.width).toBeLessThanOrEqual(540);
   });
 
   it('keeps the chrome when dropping it would not help', () => {

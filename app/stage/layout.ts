@@ -42,7 +42,8 @@ interface TierSpec {
 /** Cell sizes per tier, in font-size units (tuned by looking at screenshots). */
 export const TIERS: Record<Tier, TierSpec> = {
   roomy: { minW: 19.5, maxW: 27, h: 12.6, gap: 1 },
-  dense: { minW: 13, maxW: 19.4, h: 8.3, gap: 0.8 },
+  // dense: wide enough for its head ("vCPU 12", the runstate pill, the menu) at any font size
+  dense: { minW: 14.5, maxW: 19.4, h: 8.3, gap: 0.8 },
   compact: { minW: 5, maxW: 8.5, h: 4.1, gap: 0.45 },
   micro: { minW: 2.8, maxW: 4, h: 2.8, gap: 0.25 },
 };
@@ -168,7 +169,7 @@ export interface Chrome {
 }
 
 export interface ColumnLayout {
-  /** Font size the vCPU area is drawn at: the theme's, or larger when few cards leave room. */
+  /** Font size the vCPU area is drawn at: the theme's, larger when few cards leave room, or a little smaller so full cards fit a short stage. */
   fs: number;
   chrome: Chrome;
   grid: GridLayout;
@@ -210,6 +211,14 @@ export function layoutColumn(n: number, m: number, width: number, height: number
     return { best: best!, rank: bestRank };
   };
   const base = at(f);
+  // A short stage (a projector at 1280×800): rather than tiles, or cards that clip their
+  // words, full cards in slightly smaller type — still larger than the other themes'.
+  if (n <= FULL_CARD_MAX && base.rank > TIER_RANK.dense) {
+    for (const k of [0.92, 0.85]) {
+      const small = at(Math.round(f * k));
+      if (small.rank <= TIER_RANK.dense) return small.best;
+    }
+  }
   // Few roomy cards on a big stage: draw them larger (a lecture hall reads them from afar).
   if (base.rank === TIER_RANK.roomy && base.best.chrome.titles && !base.best.chrome.oneLinePcpus) {
     for (let k = 1.6; k > 1.05; k -= 0.1) {

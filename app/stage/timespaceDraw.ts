@@ -28,7 +28,7 @@ export interface DrawContext {
   lw: number;
 }
 
-/** Most arrows drawn one by one; beyond this, one per (pixel column, from, to). */
+/** Most IPIs drawn as arrows; beyond this, marks per lane and pixel column (drawIpiDensity). */
 export const MAX_ARROWS = 1500;
 
 const segs = new Segments();
@@ -265,29 +265,45 @@ function drawMarkers(d: DrawContext): void {
   ctx.font = font(f, 0.72, 600);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  let lastRight = -Infinity;
   const lo = lowerBound(ix.stepT.data, ix.stepT.length, g.t0);
   const hi = upperBound(ix.stepT.data, ix.stepT.length, g.t1);
+  // All step lines in one dashed path, at most one per pixel column (thousands of steps
+  // zoomed out are a comb, not thousands of strokes).
+  const lines = new Path2D();
+  let lastX = -Infinity;
+  const labels: number[] = [];
+  let lastRight = -Infinity;
   for (let j = lo; j < hi; j++) {
     const x = Math.round(xOf(g, ix.stepT.data[j])) + 0.5;
-    ctx.strokeStyle = pal.accent;
-    ctx.lineWidth = Math.max(1, lw * 0.8);
-    ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, bandY);
-    ctx.lineTo(x, h);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    if (x > lastRight + 4) {
-      const e = cols.get(ix.stepIdx.data[j]);
-      const text = stepLabel(e);
-      const tw = ctx.measureText(text).width + 8;
-      ctx.fillStyle = pal.accent;
-      ctx.fillRect(x, bandY, tw, f * 0.95);
-      ctx.fillStyle = pal.bg;
-      ctx.fillText(text, x + 4, bandY + 1);
-      lastRight = x + tw;
+    if (x !== lastX) {
+      lines.moveTo(x, bandY);
+      lines.lineTo(x, h);
+      lastX = x;
     }
+    if (x > lastRight + 4) {
+      labels.push(j);
+      // A label is at least 4 em wide: later steps closer than that get no label.
+      lastRight = x + f * 4;
+    }
+  }
+  ctx.strokeStyle = pal.accent;
+  ctx.lineWidth = Math.max(1, lw * 0.8);
+  ctx.setLineDash(hi - lo > g.width / 4 ? [] : [4, 3]);
+  ctx.globalAlpha = hi - lo > g.width / 4 ? 0.35 : 1;
+  ctx.stroke(lines);
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
+  lastRight = -Infinity;
+  for (const j of labels) {
+    const x = Math.round(xOf(g, ix.stepT.data[j])) + 0.5;
+    if (x <= lastRight + 4) continue;
+    const text = stepLabel(cols.get(ix.stepIdx.data[j]));
+    const tw = ctx.measureText(text).width + 8;
+    ctx.fillStyle = pal.accent;
+    ctx.fillRect(x, bandY, tw, f * 0.95);
+    ctx.fillStyle = pal.bg;
+    ctx.fillText(text, x + 4, bandY + 1);
+    lastRight = x + tw;
   }
   for (let j = 0; j < ix.panicT.length; j++) {
     const t = ix.panicT.data[j];
@@ -331,6 +347,54 @@ export function ipiBursts(ix: TraceIndex, start: number, stop: number): number[]
   return out;
 }
 
+/**
+ * Zoomed out over many IPIs: no arrows (a hairball, and thousands of strokes), but per
+ * lane and pixel column a mark where handlers ran (tall, lower half of the lane) and
+ * where sends left (short, upper half), in the vector's colour. One pass over the IPIs
+ * in view, then at most one rectangle per (lane, column, vector, end).
+ */
+function drawIpiDensity(d: DrawContext, start: number, stop: number): void {
+  const { ctx, g, ix, pal, h } = d;
+  const [first, last] = visibleLanes(g, h);
+  const lanes = last - first + 1;
+  if (lanes <= 0) return;
+  const BW = 2;
+  const buckets = Math.max(1, Math.ceil(g.width / BW));
+  const vectors = new Map<string, Uint8Array>();
+  const k = buckets / (g.t1 - g.t0);
+  const mark = (vec: string, lane: number, t: number, end: number) => {
+    if (lane < first || lane > last || t < g.t0 || t > g.t1) return;
+    let grid = vectors.get(vec);
+    if (!grid) vectors.set(vec, (grid = new Uint8Array(lanes * buckets * 2)));
+    const b = Math.min(buckets - 1, Math.floor((t - g.t0) * k));
+    grid[((lane - first) * buckets + b) * 2 + end] = 1;
+  };
+  for (let id = start; id < stop; id++) {
+    const vec = ix.ipiVector[id];
+    mark(vec, ix.ipiFrom.data[id], ix.ipiSendT.data[id], 0);
+    if (ix.ipiStatus.data[id] === IPI_HANDLED) mark(vec, ix.ipiTo.data[id], ix.ipiEndT.data[id], 1);
+  }
+  const lh = g.laneH;
+  for (const [vec, grid] of vectors) {
+    const sends = new Path2D();
+    const handles = new Path2D();
+    for (let li = 0; li < lanes; li++) {
+      const y = laneTop(g, first + li);
+      for (let b = 0; b < buckets; b++) {
+        const at = (li * buckets + b) * 2;
+        const x = g.left + b * BW;
+        if (grid[at]) sends.rect(x, y + lh * 0.18, BW, Math.max(1.5, lh * 0.22));
+        if (grid[at + 1]) handles.rect(x, y + lh * 0.45, BW, Math.max(2, lh * 0.4));
+      }
+    }
+    ctx.fillStyle = vectorColor(pal, vec);
+    ctx.globalAlpha = 0.6;
+    ctx.fill(sends);
+    ctx.globalAlpha = 1;
+    ctx.fill(handles);
+  }
+}
+
 function drawIpis(d: DrawContext): void {
   const { ctx, g, ix, pal, lw, h } = d;
   const n = ix.ipiCount;
@@ -338,8 +402,10 @@ function drawIpis(d: DrawContext): void {
   const endT = ix.lastT;
   const start = lowerBound(ix.ipiSendT.data, n, g.t0 - ix.maxIpiSpan - 1);
   const stop = upperBound(ix.ipiSendT.data, n, g.t1);
-  const thin = stop - start > MAX_ARROWS;
-  const seen = thin ? new Set<number>() : null;
+  if (stop - start > MAX_ARROWS) {
+    drawIpiDensity(d, start, stop);
+    return;
+  }
   const mid = (lane: number) => laneTop(g, lane) + g.laneH / 2;
   const head = Math.max(5, g.laneH * 0.28 + lw);
   const endOf = (id: number, status: number) =>
@@ -476,11 +542,6 @@ function drawIpis(d: DrawContext): void {
       if ((ya < g.top && yb < g.top) || (ya > h && yb > h)) continue;
       const xa = xOf(g, ts);
       const xb = xOf(g, te);
-      if (seen) {
-        const key = (Math.floor(xa / 3) * 1024 + from) * 1024 + to;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
       ctx.lineWidth = status === IPI_COALESCED ? Math.max(1, lw * 0.8) : lw * 1.2;
@@ -519,7 +580,12 @@ function arrowHead(ctx: CanvasRenderingContext2D, x: number, y: number, ang: num
 }
 
 export interface OverlayInput {
-  time: number;
+  /**
+   * Playhead time: when given, the veil over the part not played yet and the playhead
+   * are drawn too (for pictures made off screen, e.g. a recording; the live diagram
+   * moves DOM layers instead).
+   */
+  time?: number;
   hovered: number | null;
   selected: number | null;
 }
@@ -532,12 +598,17 @@ export function eventPoint(d: DrawContext, i: number): { x: number; y: number; l
   return { x: xOf(d.g, e.t), y: lane >= 0 ? laneTop(d.g, lane) + d.g.laneH / 2 : d.g.top - d.f * 0.6, lane };
 }
 
+/**
+ * The overlay canvas: the hovered and selected events. (The playhead and the veil over
+ * the part not played yet are DOM layers moved with a transform: nothing is redrawn per
+ * frame while playing.)
+ */
 export function drawOverlay(d: DrawContext, o: OverlayInput): void {
   const { ctx, w, h, g, pal, f, lw } = d;
   ctx.clearRect(0, 0, w, h);
-  const px = xOf(g, o.time);
-  // The part of the run not played yet is veiled, so "now" reads at a glance.
+  const px = o.time === undefined ? NaN : xOf(g, o.time);
   if (px < g.left + g.width) {
+    // The part of the run not played yet is veiled, so "now" reads at a glance.
     const vx = Math.max(g.left, px);
     ctx.fillStyle = pal.bg;
     ctx.globalAlpha = 0.42;
@@ -565,7 +636,7 @@ export function drawOverlay(d: DrawContext, o: OverlayInput): void {
     ctx.arc(p.x, p.y, Math.max(6, Math.min(g.laneH * 0.45, f * 0.8)), 0, Math.PI * 2);
     ctx.stroke();
   }
-  if (px >= g.left - 1 && px <= g.left + g.width + 1) {
+  if (o.time !== undefined && px >= g.left - 1 && px <= g.left + g.width + 1) {
     ctx.strokeStyle = pal.playhead;
     ctx.lineWidth = Math.max(2, lw * 1.4);
     ctx.beginPath();

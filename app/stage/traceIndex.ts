@@ -347,6 +347,56 @@ export class TraceIndex {
   }
 }
 
+/** Events indexed per step of a time-budgeted update (the clock is read between steps). */
+const STEP = 4096;
+
+/**
+ * Indexes for at most about `ms` milliseconds of main-thread time (whole steps of
+ * STEP events); returns true when caught up with the trace.
+ */
+export function updateFor(ix: TraceIndex, ms: number): boolean {
+  const end = performance.now() + ms;
+  for (;;) {
+    if (ix.update(STEP)) return true;
+    if (performance.now() >= end) return false;
+  }
+}
+
+/** A trace this small is indexed at once where it is first needed (a few ms at most). */
+export const INDEX_AT_ONCE = 20_000;
+/** Main-thread time per background indexing slice, ms. */
+export const INDEX_SLICE_MS = 6;
+
+const listeners = new WeakMap<TraceIndex, Set<() => void>>();
+const running = new WeakSet<TraceIndex>();
+
+/**
+ * Keeps `ix` caught up with its (growing) trace in slices of INDEX_SLICE_MS, each in a
+ * task of its own, so indexing a million events never makes a long task. `onProgress`
+ * runs after each slice that indexed something; returns an unsubscribe function.
+ */
+export function indexInBackground(ix: TraceIndex, onProgress: () => void): () => void {
+  let set = listeners.get(ix);
+  if (!set) listeners.set(ix, (set = new Set()));
+  set.add(onProgress);
+  kick(ix);
+  return () => set!.delete(onProgress);
+}
+
+/** Starts background slices for `ix` if it is behind its trace and none are running. */
+export function kick(ix: TraceIndex): void {
+  if (running.has(ix) || ix.processed >= ix.cols.length) return;
+  running.add(ix);
+  const slice = () => {
+    const before = ix.processed;
+    const done = updateFor(ix, INDEX_SLICE_MS);
+    if (ix.processed !== before) for (const f of listeners.get(ix) ?? []) f();
+    if (done) running.delete(ix);
+    else setTimeout(slice, 0);
+  };
+  setTimeout(slice, 0);
+}
+
 const cache = new WeakMap<TraceColumns, TraceIndex>();
 
 /**

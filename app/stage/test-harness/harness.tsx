@@ -133,6 +133,9 @@ function Harness() {
   );
 }
 
+// Through the CSSOM: the build's Content Security Policy forbids style attributes in HTML.
+document.body.style.margin = '0';
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <Harness />
