@@ -6,10 +6,11 @@
 //     rendered, 20 random points after 2 warm-up seeks);
 //   - p95 frame time ≤ 16.7 ms while playing the storm (requestAnimationFrame intervals
 //     after 1 s of warm-up, ≥ 330 frames at each speed);
-//   - initial JavaScript ≤ 250 KB gzip (the entry chunk and what it preloads).
+// Wall-clock budgets depend on the machine and its load, so this spec is a benchmark: it runs
+// with `npm run bench:ui` (XSP_BENCH=1), not in `npm test` (playwright.config.ts ignores it).
+// The bundle budget is exact and stays in the suite: e2e/bundle.spec.ts.
 // The figures go to artifacts/ui-budgets.json and the test log; BENCHMARKS.md records them.
 import { expect, test, type Page } from '@playwright/test';
-import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -38,22 +39,6 @@ function record(name: string, value: unknown) {
 test.afterAll(() => {
   mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
   writeFileSync(join(ROOT, 'artifacts', 'ui-budgets.json'), JSON.stringify(results, null, 2) + '\n');
-});
-
-test('initial JavaScript of the build is at most 250 KB gzip', () => {
-  const dist = join(ROOT, 'dist');
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]);
-  expect(initial.length).toBeGreaterThan(0);
-  const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
-  const initialBytes = initial.reduce((n, f) => n + gz(f), 0);
-  // The engine worker is fetched right after start-up, off the main thread.
-  const entry = readFileSync(join(dist, initial[0]), 'utf8');
-  const worker = [...entry.matchAll(/(worker-[\w-]+\.js)/g)].map((m) => `assets/${m[1]}`);
-  const workerBytes = [...new Set(worker)].reduce((n, f) => n + gz(f), 0);
-  record('initial_js_gzip_kb', +(initialBytes / 1024).toFixed(1));
-  record('worker_js_gzip_kb', +(workerBytes / 1024).toFixed(1));
-  expect(initialBytes).toBeLessThanOrEqual(250 * 1024);
 });
 
 test.describe('with the 128-vCPU IPI storm (~1M events)', () => {

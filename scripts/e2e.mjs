@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:e2e [-- playwright args]`: builds the app if dist/ is missing or older
 // than its sources, then runs Playwright against `vite preview` (see playwright.config.ts).
+// `--bench` instead runs the UI budget benchmark (e2e/perf.spec.ts) with XSP_BENCH=1.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -54,5 +55,10 @@ if (isMain()) {
   } else {
     console.log('dist/ is up to date');
   }
-  process.exit(run(bin('playwright'), ['test', ...process.argv.slice(2)]));
+  const args = process.argv.slice(2);
+  if (args.includes('--bench')) {
+    process.env.XSP_BENCH = '1';
+    process.exit(run(bin('playwright'), ['test', 'e2e/perf.spec.ts', '--reporter=list']));
+  }
+  process.exit(run(bin('playwright'), ['test', ...args]));
 }

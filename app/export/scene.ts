@@ -10,12 +10,13 @@
 import type { TraceColumns } from '../../engine/trace/columns';
 import type { VisualState } from '../../engine/trace/state';
 import { PALETTES, VECTOR_DASH, type Palette, type ThemeName } from '../theme/palette';
-import { arrowCurve, arrowHeadD, arrowViews, bundleArrows, quadD, quadHead, quadTangent, type ArrowClock, type ArrowView } from '../stage/arrows';
+import { arrowCurve, arrowHeadD, bundleArrows, quadD, quadHead, quadTangent, type ArrowView } from '../stage/arrows';
+import { arrowsAt } from '../stage/arrowsAt';
 import { VECTOR_SHORT } from '../stage/format';
 import type { DiagramGeometry } from '../stage/hitTest';
 import { groupPorts, type PortCell, type WordBits } from '../stage/ports';
 import { drawBase, drawOverlay } from '../stage/timespaceDraw';
-import { IPI_STATUS_NAMES, lowerBound, traceIndexFor, type TraceIndex } from '../stage/traceIndex';
+import { traceIndexFor, type TraceIndex } from '../stage/traceIndex';
 import { vcpuView } from '../stage/vcpuView';
 import type { Rect } from '../stage/layout';
 import { formatTime } from '../store/printk';
@@ -182,31 +183,7 @@ function drawVcpus(P: Painter, inp: FrameInput, look: Look, box: Rect): void {
 
   // IPI arrows
   const ix = indexOf(inp.cols);
-  const clock: ArrowClock = {
-    reducedMotion: inp.reducedMotion,
-    time: inp.time,
-    index: inp.index,
-    endIndex: (a) => {
-      const id = ix.ipiBySendIndex(a.id);
-      if (id >= 0 && ix.ipiEndIdx.data[id] >= 0) return ix.ipiEndIdx.data[id];
-      return Math.max(0, lowerBound(inp.cols.t, inp.cols.length, a.tEnd));
-    },
-    futureEnd: (a) => {
-      const id = ix.ipiBySendIndex(a.id);
-      return id >= 0 && ix.ipiEndIdx.data[id] >= 0 ? ix.ipiEndT.data[id] : undefined;
-    },
-  };
-  // NMIs share port -1: take their status from the trace index (as the stage does).
-  const arrows = s.arrows
-    .filter((a) => a.from < n && a.to < n)
-    .map((a) => {
-      if (a.port >= 0) return a;
-      const id = ix.ipiBySendIndex(a.id);
-      if (id < 0) return a;
-      const end = ix.ipiEndIdx.data[id];
-      return end >= 0 && end < inp.index ? { ...a, status: IPI_STATUS_NAMES[ix.ipiStatus.data[id]], tEnd: ix.ipiEndT.data[id] } : { ...a, status: 'sent' as const, tEnd: -1 };
-    });
-  const views = arrowViews(arrows, clock);
+  const views = arrowsAt(s.arrows, ix, n, inp);
   const { singles, bundles } = bundleArrows(views, { minSize: n <= 16 ? 5 : 9, burstNs: 50_000 });
   const alw = n <= 16 ? lw * 1.5 : lw;
   const area: Rect = { x: box.x, y: gridTop, w: box.w, h: g.rows * (g.ch + gap) };

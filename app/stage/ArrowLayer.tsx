@@ -17,6 +17,7 @@ import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef } from 'reac
 import { VECTOR_DASH, type Palette } from '../theme/palette';
 import {
   arrowCurve,
+  arrowHeadPoints,
   bundleHub,
   bundleName,
   center,
@@ -133,16 +134,11 @@ function quadPath(ctx: Ctx, q: Quad): void {
 }
 
 function headPath(ctx: Ctx, tip: Pt, dir: Pt, size: number): void {
-  const len = Math.hypot(dir.x, dir.y) || 1;
-  const ux = dir.x / len;
-  const uy = dir.y / len;
-  const bx = tip.x - ux * size;
-  const by = tip.y - uy * size;
-  const w = size * 0.55;
+  const [a, b, c] = arrowHeadPoints(tip, dir, size);
   ctx.beginPath();
-  ctx.moveTo(tip.x, tip.y);
-  ctx.lineTo(bx - uy * w, by + ux * w);
-  ctx.lineTo(bx + uy * w, by - ux * w);
+  ctx.moveTo(a.x, a.y);
+  ctx.lineTo(b.x, b.y);
+  ctx.lineTo(c.x, c.y);
   ctx.closePath();
 }
 

@@ -16,7 +16,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMem
 import type { Palette } from '../theme/palette';
 import { cancelSoon, drawSoon, firstDraw, useCalm } from './calm';
 import { isLostEdge, portDetails, portName, portTable, rangesText, type PortCell, type PortGroup } from './ports';
-import { roundRect } from './tileDraw';
+import { context2d, makePattern, roundRect } from './tileDraw';
 
 export type PortMode = 'labelled' | 'table' | 'register' | 'bitmap';
 
@@ -327,34 +327,20 @@ function GroupHead({ g, extra }: { g: PortGroup; extra?: string }) {
 
 // --- bitmap mode on a canvas ------------------------------------------------------------
 
-const stripeCache = new Map<string, CanvasPattern | string>();
-
+/** Free ports: thin diagonal rules, so "free" differs from "allocated, bits clear" without colour. */
 function freeFill(ctx: CanvasRenderingContext2D, pal: Palette): CanvasPattern | string {
-  const key = `${pal.laneAlt}|${pal.panel}`;
-  let p = stripeCache.get(key);
-  if (p === undefined) {
-    p = pal.laneAlt;
-    if (typeof document !== 'undefined') {
-      const c = document.createElement('canvas');
-      c.width = c.height = 6;
-      const x = c.getContext('2d');
-      if (x) {
-        x.fillStyle = pal.panel;
-        x.fillRect(0, 0, 6, 6);
-        x.strokeStyle = pal.laneAlt;
-        x.lineWidth = 2.2;
-        x.beginPath();
-        for (const o of [-6, 0, 6]) {
-          x.moveTo(o, 6);
-          x.lineTo(o + 6, 0);
-        }
-        x.stroke();
-        p = ctx.createPattern(c, 'repeat') ?? pal.laneAlt;
-      }
+  return makePattern(ctx, `free|${pal.laneAlt}|${pal.panel}`, 6, (x) => {
+    x.fillStyle = pal.panel;
+    x.fillRect(0, 0, 6, 6);
+    x.strokeStyle = pal.laneAlt;
+    x.lineWidth = 2.2;
+    x.beginPath();
+    for (const o of [-6, 0, 6]) {
+      x.moveTo(o, 6);
+      x.lineTo(o + 6, 0);
     }
-    stripeCache.set(key, p);
-  }
-  return p;
+    x.stroke();
+  }, pal.laneAlt);
 }
 
 /** One bitmap cell: top half PENDING, bottom half MASK; lost edge thick; hot ringed. */
@@ -487,14 +473,7 @@ function BitmapCanvas({ g, layout, hotPorts, linkedVcpu, pal, fifo }: BitmapProp
       c.height = ch;
       img.current = null;
     }
-    if (!ctxRef.current) {
-      try {
-        ctxRef.current = c.getContext('2d');
-      } catch {
-        ctxRef.current = null;
-      }
-    }
-    const ctx = ctxRef.current;
+    const ctx = context2d(ctxRef, c);
     if (!ctx) return;
     if (!img.current) {
       try {

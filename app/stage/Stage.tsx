@@ -5,7 +5,8 @@
 import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { cssVars, PALETTES } from '../theme/palette';
 import { ArrowLayer } from './ArrowLayer';
-import { arrowViews, bundleArrows, summarizeBundle, waitReason, type ArrowClock, type ArrowView } from './arrows';
+import { bundleArrows, summarizeBundle, waitReason, type ArrowView } from './arrows';
+import { arrowsAt } from './arrowsAt';
 import { formatNs, VECTOR_SHORT, vectorVar } from './format';
 import type { StageProps, VcpuAction } from './contract';
 import { Legend } from './Legend';
@@ -15,7 +16,7 @@ import { layoutPorts, PortGrid, portsSignature } from './PortGrid';
 import { groupPorts, maxAllocatedPort, type WordBits } from './ports';
 import { CALM_MS, useCalm, useCalmLazy } from './calm';
 import type { TileView } from './tileDraw';
-import { INDEX_AT_ONCE, IPI_STATUS_NAMES, kick, lowerBound, traceIndexFor } from './traceIndex';
+import { INDEX_AT_ONCE, kick, traceIndexFor } from './traceIndex';
 import { VcpuCard } from './VcpuCard';
 import { VcpuTiles, type TileA11y } from './VcpuTiles';
 import { menuItems, vcpuSummary, vcpuView, type MenuItem, type VcpuView } from './vcpuView';
@@ -200,40 +201,11 @@ function StageContent(props: ContentProps) {
 
   // --- arrows ---------------------------------------------------------------------
   // The index is extended in the background (and at once for small traces): drawing
-  // never waits for it. Until it covers an arrow, the arrow's end comes from a binary
-  // search on the trace's time column and its future is unknown.
+  // never waits for it (arrowsAt copes with an index that lags).
   const ix = traceIndexFor(props.cols);
   if (ix.processed < props.cols.length && props.cols.length <= INDEX_AT_ONCE) ix.update();
   else kick(ix);
-  const clock: ArrowClock = {
-    reducedMotion: props.reducedMotion,
-    time: props.time,
-    index: props.index,
-    endIndex: (a) => {
-      const id = ix.ipiBySendIndex(a.id);
-      if (id >= 0 && ix.ipiEndIdx.data[id] >= 0) return ix.ipiEndIdx.data[id];
-      return Math.max(0, lowerBound(props.cols.t, props.cols.length, a.tEnd));
-    },
-    futureEnd: (a) => {
-      const id = ix.ipiBySendIndex(a.id);
-      return id >= 0 && ix.ipiEndIdx.data[id] >= 0 ? ix.ipiEndT.data[id] : undefined;
-    },
-  };
-  // NMIs all share port -1, and the fold pairs a handler run with the oldest send on its
-  // port, so with NMIs to several CPUs it can finish the wrong arrow (reported as an
-  // engine issue). The trace index pairs NMIs by target CPU: take their status from it.
-  const arrows = state.arrows
-    .filter((a) => a.from < n && a.to < n)
-    .map((a) => {
-      if (a.port >= 0) return a;
-      const id = ix.ipiBySendIndex(a.id);
-      if (id < 0) return a;
-      const end = ix.ipiEndIdx.data[id];
-      return end >= 0 && end < props.index
-        ? { ...a, status: IPI_STATUS_NAMES[ix.ipiStatus.data[id]], tEnd: ix.ipiEndT.data[id] }
-        : { ...a, status: 'sent' as const, tEnd: -1 };
-    });
-  const views = arrowViews(arrows, clock);
+  const views = arrowsAt(state.arrows, ix, n, props);
   const { singles, bundles } = bundleArrows(views, { minSize: full ? 5 : 9, burstNs: 50_000 });
   const liveCaptions: Caption[] = bundles.map((b) => {
     const st = summarizeBundle(b);

@@ -7,7 +7,7 @@
 import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useRef, type CSSProperties } from 'react';
 import type { VcpuAction } from './contract';
 import type { GridLayout, Rect } from './layout';
-import { drawTile, drawTileBody, drawTileId, makeSprite, tileKey, type TileStyle, type TileView } from './tileDraw';
+import { context2d, drawTile, drawTileBody, drawTileId, makeSprite, tileKey, type TileStyle, type TileView } from './tileDraw';
 import type { MenuItem } from './vcpuView';
 import { VcpuMenu } from './VcpuMenu';
 import { cancelSoon, drawSoon, firstDraw } from './calm';
@@ -136,14 +136,7 @@ function VcpuTilesImpl({ views, rects, grid, pal, theme, fs, lw, words, a11y: a1
       if (c.height !== ch) c.height = ch;
       sprites.current.clear();
     }
-    if (!ctxRef.current) {
-      try {
-        ctxRef.current = c.getContext('2d');
-      } catch {
-        ctxRef.current = null;
-      }
-    }
-    const ctx = ctxRef.current;
+    const ctx = context2d(ctxRef, c);
     if (!ctx) return true;
     const st: TileStyle = { pal, fs, lw, micro: grid.tier === 'micro', words };
     const tw = grid.cellW;

@@ -100,16 +100,22 @@ export function quadD(q: Quad): string {
   return `M${f(q.p0.x)},${f(q.p0.y)}Q${f(q.c.x)},${f(q.c.y)} ${f(q.p1.x)},${f(q.p1.y)}`;
 }
 
-/** A filled arrowhead with its tip at `tip`, pointing along `dir`. */
-export function arrowHeadD(tip: Pt, dir: Pt, size: number): string {
+/** The three corners of an arrowhead with its tip at `tip`, pointing along `dir`. */
+export function arrowHeadPoints(tip: Pt, dir: Pt, size: number): [Pt, Pt, Pt] {
   const len = Math.hypot(dir.x, dir.y) || 1;
   const ux = dir.x / len;
   const uy = dir.y / len;
   const bx = tip.x - ux * size;
   const by = tip.y - uy * size;
   const w = size * 0.55;
+  return [tip, { x: bx - uy * w, y: by + ux * w }, { x: bx + uy * w, y: by - ux * w }];
+}
+
+/** A filled arrowhead with its tip at `tip`, pointing along `dir`, as an SVG path. */
+export function arrowHeadD(tip: Pt, dir: Pt, size: number): string {
   const f = (n: number) => Math.round(n * 10) / 10;
-  return `M${f(tip.x)},${f(tip.y)}L${f(bx - uy * w)},${f(by + ux * w)}L${f(bx + uy * w)},${f(by - ux * w)}Z`;
+  const [a, b, c] = arrowHeadPoints(tip, dir, size);
+  return `M${f(a.x)},${f(a.y)}L${f(b.x)},${f(b.y)}L${f(c.x)},${f(c.y)}Z`;
 }
 
 // --- where an arrow is at the playhead ------------------------------------------------

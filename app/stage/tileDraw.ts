@@ -98,7 +98,23 @@ const scratch = new Map<string, { c: OffscreenCanvas; x: CanvasRenderingContext2
 
 const patternCache = new Map<string, CanvasPattern | string>();
 
-function makePattern(ctx: CanvasRenderingContext2D, key: string, size: number, paint: (x: CanvasRenderingContext2D) => void, fallback: string): CanvasPattern | string {
+/**
+ * The canvas's 2D context, got once and kept in `ref`; null where there is none (jsdom, or a
+ * browser that refuses one), so callers skip drawing instead of throwing.
+ */
+export function context2d(ref: { current: CanvasRenderingContext2D | null }, c: HTMLCanvasElement): CanvasRenderingContext2D | null {
+  if (!ref.current) {
+    try {
+      ref.current = c.getContext('2d');
+    } catch {
+      ref.current = null;
+    }
+  }
+  return ref.current;
+}
+
+/** A repeating pattern of `size` px painted once by `paint`, cached by `key` (the colours in it). */
+export function makePattern(ctx: CanvasRenderingContext2D, key: string, size: number, paint: (x: CanvasRenderingContext2D) => void, fallback: string): CanvasPattern | string {
   const hit = patternCache.get(key);
   if (hit) return hit;
   let pat: CanvasPattern | string = fallback;

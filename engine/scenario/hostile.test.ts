@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
+import { lzBomb } from './lzBomb';
 import { MAX_DECODED_BYTES, MAX_LINK_CHARS, decodeLink, decompressBounded } from './link';
 import { LIMITS, type ValidationResult } from './types';
 import { parseScenarioText, validateScenario } from './validate';
@@ -138,7 +139,7 @@ describe('a 10 MB string in every field', () => {
     expect(r1.mb).toBeLessThan(4);
     // An LZ stream of a million "a"s in ~2 kB: each code repeats the last entry plus one
     // character, so the output grows quadratically. Decoding stops at MAX_DECODED_BYTES.
-    const bomb = runBomb(1500);
+    const bomb = lzBomb(1500);
     expect(bomb.length).toBeLessThan(4000);
     const r2 = measure(() => decompressBounded(bomb, MAX_DECODED_BYTES));
     expect(typeof r2.value).toBe('symbol'); // TOO_LARGE
@@ -293,41 +294,3 @@ describe('unknown versions', () => {
     expect(ms).toBeLessThan(100);
   });
 });
-
-/**
- * An lz-string URI-safe stream for "a" followed by `k` codes that each repeat the
- * previous entry plus one "a": 1 + 2 + ... + (k + 1) characters of output.
- */
-function runBomb(k: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
-  let out = '';
-  let val = 0;
-  let pos = 32;
-  const write = (value: number, count: number) => {
-    for (let i = 0; i < count; i++) {
-      if ((value >> i) & 1) val |= pos;
-      pos >>= 1;
-      if (pos === 0) {
-        out += alphabet[val];
-        val = 0;
-        pos = 32;
-      }
-    }
-  };
-  write(0, 2);
-  write(97, 8);
-  let dictSize = 4;
-  let enlargeIn = 4;
-  let numBits = 3;
-  for (let i = 0; i < k; i++) {
-    write(dictSize, numBits);
-    dictSize++;
-    if (--enlargeIn === 0) {
-      enlargeIn = 2 ** numBits;
-      numBits++;
-    }
-  }
-  write(2, numBits);
-  if (pos !== 32) out += alphabet[val];
-  return out;
-}

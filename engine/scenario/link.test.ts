@@ -1,6 +1,7 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_INPUT } from './defaults';
+import { lzBomb } from './lzBomb';
 import { MAX_LINK_CHARS, cleanView, decodeLink, decompressBounded, encodeLink, makeLink } from './link';
 import { LIMITS } from './types';
 import { validateScenario } from './validate';
@@ -117,8 +118,8 @@ describe('decodeLink errors', () => {
 
   it('refuses a decompression bomb quickly (output over the limit)', () => {
     // LZW-style streams expand quadratically: ~5 kB of codes stand for 2.5 MB of text.
-    expect(decompressBounded(bombPayload(10), 1e9)).toBe('a'.repeat(66));
-    const bomb = bombPayload(2300);
+    expect(decompressBounded(lzBomb(10), 1e9)).toBe('a'.repeat(66));
+    const bomb = lzBomb(2300);
     expect(bomb.length).toBeLessThan(6_000);
     const t0 = performance.now();
     expect(errorOf(`#v1:z:${bomb}`)).toMatch(/^this link's scenario is too large \(over \d+ kB once decoded\)/);
@@ -130,45 +131,6 @@ describe('decodeLink errors', () => {
     expect(errorOf(`#v1:j:${json}`)).toMatch(/^this link's scenario is too large/);
   });
 });
-
-/**
- * An lz-string URI-safe stream for "a" followed by `k` codes that each repeat the
- * previous entry plus one "a" (the LZW "code not yet in the dictionary" case):
- * 1 + 2 + ... + (k + 1) characters of output.
- */
-function bombPayload(k: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
-  let out = '';
-  let val = 0;
-  let pos = 32;
-  const write = (value: number, count: number) => {
-    for (let i = 0; i < count; i++) {
-      if ((value >> i) & 1) val |= pos;
-      pos >>= 1;
-      if (pos === 0) {
-        out += alphabet[val];
-        val = 0;
-        pos = 32;
-      }
-    }
-  };
-  write(0, 2);
-  write(97, 8);
-  let dictSize = 4;
-  let enlargeIn = 4;
-  let numBits = 3;
-  for (let i = 0; i < k; i++) {
-    write(dictSize, numBits);
-    dictSize++;
-    if (--enlargeIn === 0) {
-      enlargeIn = 2 ** numBits;
-      numBits++;
-    }
-  }
-  write(2, numBits);
-  if (pos !== 32) out += alphabet[val];
-  return out;
-}
 
 describe('cleanView', () => {
   it('keeps small scalar state and a valid playhead', () => {
