@@ -108,7 +108,7 @@ test('the projector theme at 1280×800 gives the stage at least half the height'
   expect(problems).toEqual([]);
 });
 
-test('the "skipping idle time" cue does not cover the stage titles', async ({ page }) => {
+test('the "skipping idle time" cue covers neither the stage titles nor the legend', async ({ page }) => {
   const problems = watchProblems(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   await open(page, encodeLink(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'public', 'presets', 'hotplug-cpu2.json'), 'utf8'))));
@@ -124,8 +124,8 @@ test('the "skipping idle time" cue does not cover the stage titles', async ({ pa
       if (!cue) return null;
       const c = cue.getBoundingClientRect();
       const stage = document.querySelector('section[aria-label="Stage"]')!;
-      return [...stage.querySelectorAll('h2')]
-        .map((h) => ({ text: h.textContent ?? '', r: h.getBoundingClientRect() }))
+      return [...stage.querySelectorAll('h2, section[aria-label="Legend"]')]
+        .map((h) => ({ text: (h.textContent ?? '').slice(0, 40), r: h.getBoundingClientRect() }))
         .filter(({ r }) => r.width > 2 && r.height > 2)
         .filter(({ r }) => c.left < r.right && r.left < c.right && c.top < r.bottom && r.top < c.bottom)
         .map(({ text }) => text);

@@ -29,7 +29,7 @@ export function EmbedView({ banners }: { banners: ReactNode }) {
         </a>
       </div>
       {banners}
-      <StageArea />
+      <StageArea skipCue />
       <Transport />
     </div>
   );

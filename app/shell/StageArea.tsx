@@ -78,12 +78,16 @@ function PanicBox() {
   );
 }
 
-export function StageArea() {
+/**
+ * The stage. `skipCue`: show the "skipping idle time" cue here, for views without the
+ * diagram (the embed); elsewhere the diagram shows it, where the jump is seen.
+ */
+export function StageArea({ skipCue = false }: { skipCue?: boolean }) {
   const props = useStageProps();
   return (
     <section className="stage-area" aria-label="Stage">
       <PanicBox />
-      <SkipCue />
+      {skipCue ? <SkipCue /> : null}
       <ErrorBoundary what="stage" resetKey={props?.cols}>
         {props ? <Stage {...props} /> : <Waiting what="picture" />}
       </ErrorBoundary>
@@ -95,6 +99,7 @@ export function TimeSpaceArea() {
   const props = useStageProps();
   return (
     <section className="timespace-area" aria-label="Time-space diagram area">
+      <SkipCue />
       <ErrorBoundary what="time-space diagram" resetKey={props?.cols}>
         {props ? <TimeSpace {...props} /> : <Waiting what="diagram" />}
       </ErrorBoundary>
