@@ -16,7 +16,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMem
 import type { Palette } from '../theme/palette';
 import { cancelSoon, drawSoon, firstDraw, useCalm } from './calm';
 import { isLostEdge, portDetails, portName, portTable, rangesText, type PortCell, type PortGroup } from './ports';
-import { context2d, makePattern, roundRect } from './tileDraw';
+import { context2d, roundRect, stripes } from './tileDraw';
 
 export type PortMode = 'labelled' | 'table' | 'register' | 'bitmap';
 
@@ -329,18 +329,7 @@ function GroupHead({ g, extra }: { g: PortGroup; extra?: string }) {
 
 /** Free ports: thin diagonal rules, so "free" differs from "allocated, bits clear" without colour. */
 function freeFill(ctx: CanvasRenderingContext2D, pal: Palette): CanvasPattern | string {
-  return makePattern(ctx, `free|${pal.laneAlt}|${pal.panel}`, 6, (x) => {
-    x.fillStyle = pal.panel;
-    x.fillRect(0, 0, 6, 6);
-    x.strokeStyle = pal.laneAlt;
-    x.lineWidth = 2.2;
-    x.beginPath();
-    for (const o of [-6, 0, 6]) {
-      x.moveTo(o, 6);
-      x.lineTo(o + 6, 0);
-    }
-    x.stroke();
-  }, pal.laneAlt);
+  return stripes(ctx, 6, pal.panel, pal.laneAlt, 2.2, true);
 }
 
 /** One bitmap cell: top half PENDING, bottom half MASK; lost edge thick; hot ringed. */

@@ -131,22 +131,30 @@ export function makePattern(ctx: CanvasRenderingContext2D, key: string, size: nu
   return pat;
 }
 
+/**
+ * Diagonal stripes of `fg` on `bg`, `size` px square, rising (/) or falling (\). Used for
+ * runnable time (stage and diagram) and free ports, so they read without colour.
+ */
+export function stripes(ctx: CanvasRenderingContext2D, size: number, bg: string, fg: string, width: number, rising: boolean): CanvasPattern | string {
+  return makePattern(ctx, `stripes|${size}|${bg}|${fg}|${width}|${rising ? '/' : '\\'}`, size, (x) => {
+    x.fillStyle = bg;
+    x.fillRect(0, 0, size, size);
+    x.strokeStyle = fg;
+    x.lineWidth = width;
+    x.beginPath();
+    for (const o of [-size, 0, size]) {
+      x.moveTo(o, rising ? size : 0);
+      x.lineTo(o + size, rising ? 0 : size);
+    }
+    x.stroke();
+  }, fg);
+}
+
 /** The fill of a runstate: solid (running), stripes (runnable), dots (blocked), rules (offline). */
 export function runstateFill(ctx: CanvasRenderingContext2D, pal: Palette, rs: Runstate): CanvasPattern | string {
   if (rs === 'running') return pal.running;
   if (rs === 'runnable')
-    return makePattern(ctx, `rn|${pal.runnable}|${pal.panel}`, 8, (x) => {
-      x.fillStyle = pal.panel;
-      x.fillRect(0, 0, 8, 8);
-      x.strokeStyle = pal.runnable;
-      x.lineWidth = 3;
-      x.beginPath();
-      for (const o of [-8, 0, 8]) {
-        x.moveTo(o, 0);
-        x.lineTo(o + 8, 8);
-      }
-      x.stroke();
-    }, pal.runnable);
+    return stripes(ctx, 8, pal.panel, pal.runnable, 3, false);
   if (rs === 'blocked')
     return makePattern(ctx, `bl|${pal.blocked}|${pal.panel}`, 6, (x) => {
       x.fillStyle = pal.panel;

@@ -12,6 +12,7 @@ import { laneOfEvent, stepLabel } from './describe';
 import { formatNs, formatTick } from './format';
 import { laneTop, xOf, type DiagramGeometry } from './hitTest';
 import { bucketCounts, drawEach, runstateSegments, Segments } from './lod';
+import { stripes } from './tileDraw';
 import { IPI_COALESCED, IPI_DROPPED, IPI_HANDLED, lowerBound, upperBound, type TraceIndex } from './traceIndex';
 
 export interface DrawContext {
@@ -33,33 +34,8 @@ export const MAX_ARROWS = 1500;
 
 const segs = new Segments();
 let counts = new Uint32Array(1024);
-const patterns = new Map<string, CanvasPattern | null>();
-
 function hatch(ctx: CanvasRenderingContext2D, color: string, bg: string): CanvasPattern | string {
-  const key = `${color}|${bg}`;
-  if (!patterns.has(key)) {
-    let pat: CanvasPattern | null = null;
-    if (typeof document !== 'undefined') {
-      const c = document.createElement('canvas');
-      c.width = c.height = 8;
-      const x = c.getContext('2d');
-      if (x) {
-        x.fillStyle = bg;
-        x.fillRect(0, 0, 8, 8);
-        x.strokeStyle = color;
-        x.lineWidth = 2.6;
-        x.beginPath();
-        for (const o of [-8, 0, 8]) {
-          x.moveTo(o, 8);
-          x.lineTo(o + 8, 0);
-        }
-        x.stroke();
-        pat = ctx.createPattern(c, 'repeat');
-      }
-    }
-    patterns.set(key, pat);
-  }
-  return patterns.get(key) ?? color;
+  return stripes(ctx, 8, bg, color, 2.6, true);
 }
 
 export function font(f: number, scale = 0.8, weight = 400): string {
