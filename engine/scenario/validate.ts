@@ -62,6 +62,7 @@
 
 import { HYPERCALLS, type GuestType, type HypercallOp } from '../xen/api';
 import { HVM_MAX_VCPUS, UINT_MAX, dom0VcpuCount, type Dom0MaxVcpus } from '../xen/dom0';
+import { VIRQ } from '../xen/virq';
 import { formatDuration, parseDuration } from '../sim/time';
 import { hasLoneSurrogate, isScenarioError, parseCmdline } from './cmdline';
 import { DEFAULTS } from './defaults';
@@ -117,23 +118,8 @@ export const STEP_FIELDS: Readonly<Record<StepKind, readonly string[]>> = {
   stop_other_cpus: ['from'],
 };
 
-/** Xen's VIRQ numbers (public/xen.h; MCA is x86's VIRQ_ARCH_0). */
-export const VIRQS: Readonly<Record<string, number>> = {
-  TIMER: 0,
-  DEBUG: 1,
-  CONSOLE: 2,
-  DOM_EXC: 3,
-  TBUF: 4,
-  DEBUGGER: 6,
-  XENOPROF: 7,
-  CON_RING: 8,
-  PCPU_STATE: 9,
-  MEM_EVENT: 10,
-  ARGO: 11,
-  ENOMEM: 12,
-  XENPMU: 13,
-  MCA: 16,
-};
+/** Xen's VIRQ numbers, as the hypervisor model knows them (engine/xen/virq.ts). */
+export const VIRQS: Readonly<Record<string, number>> = VIRQ;
 
 /** Xen's SHUTDOWN_* reasons a guest gives (public/sched.h; as engine/xen/hypercalls/schedop.ts). */
 export const SHUTDOWN_REASONS: Readonly<Record<string, number>> = {
